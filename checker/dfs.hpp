@@ -1,0 +1,95 @@
+// checker/dfs.hpp — depth-first search, the low-memory alternative.
+//
+// Only the visited set and the current stack are kept (no parent edges): the
+// counterexample is the stack itself, so it is a path but not always a
+// shortest one. With --max-depth a state first reached deep is not searched
+// again from a shallower path, so a depth-bounded DFS is reported incomplete.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "checker/fingerprint.hpp"
+#include "checker/search_common.hpp"
+
+namespace checker {
+
+template <model::Protocol P, class Store>
+Report dfs(const P& p, const Options& o) {
+  using State = typename P::State;
+  using Action = typename P::Action;
+
+  Report r;
+  r.exact = Store::kExact;
+  r.fired = zero_fired<P>();
+  Monitor<State> monitor(p.properties(), o, r);
+  Budget budget(o);
+  Store store;
+
+  struct Frame {
+    State state;
+    std::vector<Action> actions;
+    std::uint32_t next = 0;  // the next action to try; next - 1 is the one taken
+  };
+  std::vector<Frame> stack;
+  std::uint32_t root = 0;
+  model::Encoder enc;
+
+  auto path_of_stack = [&] {
+    Path path;
+    path.init = root;
+    for (std::size_t i = 0; i + 1 < stack.size(); ++i) path.actions.push_back(stack[i].next - 1);
+    return path;
+  };
+  // Pushes s if new; returns true when the search must stop.
+  auto discover = [&](State&& s) {
+    enc.clear();
+    enc(s);
+    if (!store.insert(fingerprint(enc.bytes()), enc.bytes())) return false;
+    stack.push_back(Frame{std::move(s), {}, 0});
+    r.depth = std::max<std::uint64_t>(r.depth, stack.size() - 1);
+    Frame& top = stack.back();
+    if (monitor.on_discover(top.state, path_of_stack)) return true;
+    p.actions(top.state, top.actions);
+    if (top.actions.empty()) return monitor.on_terminal(top.state, path_of_stack);
+    return false;
+  };
+
+  bool stop = false;
+  auto inits = p.init_states();
+  for (std::uint32_t i = 0; i < inits.size() && !stop && r.cut == Cut::None; ++i) {
+    root = i;
+    stop = discover(std::move(inits[i]));
+    while (!stop && !stack.empty()) {
+      if (const Cut c = budget.check(store.size(), stack.size(), stack.size()); c != Cut::None) {
+        r.cut = c;
+        break;
+      }
+      Frame& top = stack.back();
+      if (top.next >= top.actions.size()) {
+        stack.pop_back();
+        continue;
+      }
+      if (o.max_depth && stack.size() > o.max_depth) {
+        r.cut = Cut::MaxDepth;
+        stack.pop_back();
+        continue;
+      }
+      const std::uint32_t k = top.next++;
+      ++r.transitions;
+      ++r.fired[P::kind_of(top.actions[k])].second;
+      if (auto next = p.next_state(top.state, top.actions[k])) stop = discover(std::move(*next));
+    }
+  }
+
+  r.distinct_states = store.size();
+  r.collisions = store.collisions();
+  r.store_bytes = store.bytes();
+  r.seconds = budget.seconds();
+  r.peak_rss_bytes = budget.peak_rss();
+  r.verdict = final_verdict(r);
+  return r;
+}
+
+}  // namespace checker

@@ -1,0 +1,29 @@
+// checker/explorer.hpp — the facade: check(protocol, options) -> Report.
+//
+// Chooses the strategy (bfs, dfs) and the store (fingerprints, exact) at
+// compile time for each protocol, so the hot loop makes no virtual call.
+#pragma once
+
+#include <stdexcept>
+
+#include "checker/bfs.hpp"
+#include "checker/dfs.hpp"
+#include "checker/store.hpp"
+
+namespace checker {
+
+inline void validate(const Options& o) {
+  if (o.reduce != "none")
+    throw std::invalid_argument("--reduce " + o.reduce + ": only 'none' is available in this version");
+  if (o.threads != 1) throw std::invalid_argument("--threads: only 1 thread is available in this version");
+}
+
+template <model::Protocol P>
+Report check(const P& p, const Options& o) {
+  validate(o);
+  if (o.search == Search::Dfs)
+    return o.exact ? dfs<P, ExactStore>(p, o) : dfs<P, FingerprintStore>(p, o);
+  return o.exact ? bfs<P, ExactStore>(p, o) : bfs<P, FingerprintStore>(p, o);
+}
+
+}  // namespace checker

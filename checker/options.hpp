@@ -1,0 +1,85 @@
+// checker/options.hpp — what a search is asked to do, and what it reports.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace checker {
+
+enum class Search { Bfs, Dfs };
+enum class Verdict { Holds, Violated, Incomplete };
+// Why a search stopped before it had seen every reachable state.
+enum class Cut { None, MaxStates, MaxDepth, TimeLimit, MemoryLimit, Interrupted };
+
+std::string to_string(Verdict v);
+std::string to_string(Cut c);
+
+struct Progress {
+  std::uint64_t states = 0;
+  std::uint64_t depth = 0;
+  std::uint64_t queue = 0;
+  double seconds = 0;
+  std::uint64_t rss_bytes = 0;
+};
+
+struct Options {
+  Search search = Search::Bfs;
+  bool exact = false;                       // store full states, not fingerprints
+  std::string reduce = "none";              // reductions come later; "none" gives the contract counts
+  unsigned threads = 1;
+  std::uint64_t max_states = 0;             // 0: no bound
+  std::uint64_t max_depth = 0;              // 0: no bound
+  double time_limit = 0;                    // seconds; 0: none
+  std::uint64_t memory_limit_mib = 0;       // 0: 90% of the machine's memory
+  bool keep_going = false;                  // explore everything, recording the first violation of each property
+  std::vector<std::string> properties;      // empty: every property of the protocol
+  std::function<void(const Progress&)> progress;  // called about once a second
+  const std::atomic<bool>* interrupt = nullptr;   // set by a signal handler: stop cleanly
+};
+
+// A path is what a counterexample is: which initial state, then which action
+// (by index into the deterministic list of enabled actions) at every step.
+struct Path {
+  std::uint32_t init = 0;
+  std::vector<std::uint32_t> actions;
+  [[nodiscard]] std::string encode() const;  // "0/3/1/2", stateright's form
+};
+
+struct Violation {
+  std::string property;
+  Path path;
+};
+
+struct Reachability {
+  std::string name;
+  bool reached = false;
+};
+
+struct Report {
+  Verdict verdict = Verdict::Incomplete;
+  Cut cut = Cut::None;
+  std::vector<Violation> violations;        // the first is the one reported; more with keep_going
+  std::vector<Reachability> reachability;
+  std::vector<std::string> checked;         // the names of the properties checked
+  std::uint64_t distinct_states = 0;
+  std::uint64_t transitions = 0;            // successors computed, self-loops and revisits included
+  std::uint64_t depth = 0;                  // BFS: the deepest level reached; DFS: the deepest stack
+  std::uint64_t terminal_states = 0;
+  double seconds = 0;
+  std::uint64_t store_bytes = 0;
+  std::uint64_t peak_rss_bytes = 0;
+  std::uint64_t collisions = 0;             // --exact only: distinct states that shared a fingerprint
+  bool exact = false;
+  std::vector<std::pair<std::string, std::uint64_t>> fired;  // action kind -> times fired
+  [[nodiscard]] std::vector<std::string> never_fired() const;
+  // TLC's estimate that two distinct states shared a fingerprint and one was
+  // never explored: "calculated (optimistic)" = n * (m - n) / 2^64 for n
+  // distinct states and m generated ones.
+  [[nodiscard]] double collision_probability() const;
+};
+
+}  // namespace checker

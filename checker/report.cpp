@@ -1,0 +1,48 @@
+#include <cmath>
+
+#include "checker/options.hpp"
+
+namespace checker {
+
+std::string to_string(Verdict v) {
+  switch (v) {
+    case Verdict::Holds: return "holds";
+    case Verdict::Violated: return "violated";
+    case Verdict::Incomplete: return "incomplete";
+  }
+  return "?";
+}
+
+std::string to_string(Cut c) {
+  switch (c) {
+    case Cut::None: return "none";
+    case Cut::MaxStates: return "max-states";
+    case Cut::MaxDepth: return "max-depth";
+    case Cut::TimeLimit: return "time-limit";
+    case Cut::MemoryLimit: return "memory-limit";
+    case Cut::Interrupted: return "interrupted";
+  }
+  return "?";
+}
+
+std::string Path::encode() const {
+  std::string out = std::to_string(init);
+  for (const auto a : actions) out += "/" + std::to_string(a);
+  return out;
+}
+
+std::vector<std::string> Report::never_fired() const {
+  std::vector<std::string> out;
+  for (const auto& [kind, n] : fired)
+    if (n == 0) out.push_back(kind);
+  return out;
+}
+
+double Report::collision_probability() const {
+  if (exact) return 0;
+  const double n = static_cast<double>(distinct_states);
+  const double m = static_cast<double>(transitions);
+  return std::max(0.0, n * (m - n)) / std::ldexp(1.0, 64);
+}
+
+}  // namespace checker

@@ -1,0 +1,134 @@
+// checker/search_common.hpp — what every search strategy shares: the property
+// monitor (which properties are checked where) and the budget (limits,
+// interruption, progress). Strategies stay separate files (bfs.hpp, dfs.hpp).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "checker/options.hpp"
+#include "model/protocol.hpp"
+
+namespace checker {
+
+std::uint64_t current_rss_bytes();
+std::uint64_t physical_memory_bytes();
+
+template <class State>
+class Monitor {
+ public:
+  using Prop = properties::Property<State>;
+
+  Monitor(std::vector<Prop> all, const Options& o, Report& r) : keep_going_(o.keep_going), report_(r) {
+    for (auto& p : all) {
+      bool wanted = o.properties.empty() || p.expectation == properties::Expectation::Sometimes;
+      for (const auto& n : o.properties) wanted = wanted || n == p.name;
+      if (!wanted) continue;
+      if (p.expectation == properties::Expectation::Sometimes) {
+        report_.reachability.push_back({p.name, false});
+        sometimes_.push_back(std::move(p));
+      } else {
+        report_.checked.push_back(p.name);
+        (p.expectation == properties::Expectation::Always ? always_ : terminal_).push_back(std::move(p));
+      }
+    }
+    for (const auto& n : o.properties) {
+      bool known = false;
+      for (const auto& c : report_.checked) known = known || c == n;
+      for (const auto& s : sometimes_) known = known || s.name == n;
+      if (!known) throw std::invalid_argument("unknown property '" + n + "'");
+    }
+    violated_always_.assign(always_.size(), false);
+    violated_terminal_.assign(terminal_.size(), false);
+  }
+
+  // A state just discovered: returns true if the search must stop now.
+  template <class PathFn>
+  bool on_discover(const State& s, PathFn&& path) {
+    for (std::size_t i = 0; i < sometimes_.size(); ++i)
+      if (!report_.reachability[i].reached && sometimes_[i].holds(s)) report_.reachability[i].reached = true;
+    return check(always_, violated_always_, s, path);
+  }
+  // A state with no enabled action: returns true if the search must stop now.
+  template <class PathFn>
+  bool on_terminal(const State& s, PathFn&& path) {
+    ++report_.terminal_states;
+    return check(terminal_, violated_terminal_, s, path);
+  }
+  [[nodiscard]] bool has_terminal_properties() const { return !terminal_.empty(); }
+
+ private:
+  template <class PathFn>
+  bool check(const std::vector<Prop>& props, std::vector<bool>& violated, const State& s, PathFn& path) {
+    for (std::size_t i = 0; i < props.size(); ++i) {
+      if (violated[i] || props[i].holds(s)) continue;
+      violated[i] = true;
+      report_.violations.push_back({props[i].name, path()});
+      if (!keep_going_) return true;
+    }
+    return false;
+  }
+
+  bool keep_going_;
+  Report& report_;
+  std::vector<Prop> always_, terminal_, sometimes_;
+  std::vector<bool> violated_always_, violated_terminal_;
+};
+
+// Limits, interruption and progress, checked cheaply once a state.
+class Budget {
+ public:
+  explicit Budget(const Options& o)
+      : o_(o),
+        start_(std::chrono::steady_clock::now()),
+        memory_limit_(o.memory_limit_mib ? o.memory_limit_mib << 20 : physical_memory_bytes() / 10 * 9) {}
+
+  // Returns the reason to stop, or Cut::None.
+  Cut check(std::uint64_t states, std::uint64_t depth, std::uint64_t queue) {
+    if (o_.max_states && states >= o_.max_states) return Cut::MaxStates;
+    if (++tick_ % 1024 != 0) return Cut::None;
+    if (o_.interrupt && o_.interrupt->load(std::memory_order_relaxed)) return Cut::Interrupted;
+    const double t = seconds();
+    if (o_.time_limit > 0 && t >= o_.time_limit) return Cut::TimeLimit;
+    if (tick_ % 16384 == 0 || t >= next_progress_) {
+      rss_ = current_rss_bytes();
+      peak_rss_ = std::max(peak_rss_, rss_);
+      if (rss_ >= memory_limit_) return Cut::MemoryLimit;
+    }
+    if (t >= next_progress_) {
+      next_progress_ = t + 1.0;
+      if (o_.progress && t >= 1.0) o_.progress(Progress{states, depth, queue, t, rss_});
+    }
+    return Cut::None;
+  }
+  [[nodiscard]] double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  [[nodiscard]] std::uint64_t peak_rss() const { return std::max(peak_rss_, current_rss_bytes()); }
+
+ private:
+  const Options& o_;
+  std::chrono::steady_clock::time_point start_;
+  std::uint64_t memory_limit_;
+  std::uint64_t tick_ = 0;
+  double next_progress_ = 1.0;
+  std::uint64_t rss_ = 0, peak_rss_ = 0;
+};
+
+// Counts, per action kind, how often it fired.
+template <model::Protocol P>
+std::vector<std::pair<std::string, std::uint64_t>> zero_fired() {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (const auto k : P::action_kinds()) out.emplace_back(std::string(k), 0);
+  return out;
+}
+
+inline Verdict final_verdict(const Report& r) {
+  if (!r.violations.empty()) return Verdict::Violated;
+  return r.cut == Cut::None ? Verdict::Holds : Verdict::Incomplete;
+}
+
+}  // namespace checker

@@ -1,0 +1,15 @@
+#include "cli/command.hpp"
+
+namespace cli {
+
+std::vector<Command>& commands() {
+  static std::vector<Command> all;
+  return all;
+}
+
+bool register_command(Command c) {
+  commands().push_back(std::move(c));
+  return true;
+}
+
+}  // namespace cli

@@ -1,0 +1,61 @@
+#include "cli/registry.hpp"
+
+#include "cli/registry_impl.hpp"
+#include "model/isis.hpp"
+#include "model/sequencer.hpp"
+
+namespace cli {
+
+namespace {
+
+template <class P>
+void add(std::vector<Entry>& r) {
+  r.push_back(make_entry<P>());
+}
+
+std::vector<Entry> build() {
+  std::vector<Entry> r;
+  add<model::sequencer::Sequencer>(r);
+  add<model::isis::Isis>(r);
+  return r;
+}
+
+}  // namespace
+
+const std::vector<Entry>& registry() {
+  static const std::vector<Entry> r = build();
+  return r;
+}
+
+const Entry* find_protocol(const std::string& name) {
+  for (const auto& e : registry())
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+std::string protocol_names() {
+  std::string out;
+  for (const auto& e : registry()) out += (out.empty() ? "" : ", ") + e.name;
+  return out;
+}
+
+counterexamples::ReplayResult replay_trace(const counterexamples::Trace& t, const std::string& file,
+                                           std::ostream* out) {
+  using counterexamples::TraceError;
+  const Entry* e = find_protocol(t.protocol);
+  if (!e) throw TraceError(file, t.protocol_line, "unknown protocol '" + t.protocol + "' (known: " + protocol_names() + ")");
+  if (t.model_version != e->version)
+    throw TraceError(file, t.version_line,
+                     "trace is for " + t.protocol + " model version " + std::to_string(t.model_version) +
+                         ", this agree has version " + std::to_string(e->version));
+  model::Params params(e->params);
+  try {
+    params.set_all(t.parameters);
+    // Build once to run the protocol's own cross-parameter checks.
+    return e->replay(params, t, file, out);
+  } catch (const model::ParamError& err) {
+    throw TraceError(file, t.parameters_line, err.what());
+  }
+}
+
+}  // namespace cli

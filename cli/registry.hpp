@@ -1,0 +1,58 @@
+// cli/registry.hpp — the protocols `agree` knows, behind one type-erased entry
+// each. The erasure is per run, never per state: each entry's functions call
+// the explorer template instantiated for that protocol.
+//
+// Adding a protocol: write model/NAME.hpp/.cpp (a type satisfying
+// model::Protocol) and add one line `add<model::NAME::Type>(r);` to
+// cli/registry.cpp.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "checker/options.hpp"
+#include "counterexamples/replay.hpp"
+#include "counterexamples/trace.hpp"
+#include "model/params.hpp"
+
+namespace cli {
+
+struct PropertyInfo {
+  std::string name;
+  std::string expectation;
+  std::string description;
+};
+
+struct CheckResult {
+  checker::Report report;
+  std::string parameters;                          // the resolved "procs=3 msgs=2 ..."
+  std::vector<counterexamples::Trace> traces;      // one per violation, same order
+  std::vector<std::vector<std::string>> steps;     // per violation: the numbered steps, for printing
+};
+
+struct Entry {
+  std::string name;
+  std::string summary;
+  int version = 0;
+  std::vector<model::ParamSpec> params;
+  std::vector<PropertyInfo> properties;
+  std::vector<std::string> action_kinds;
+  // Builds the protocol from params (throws model::ParamError) and checks it.
+  std::function<CheckResult(const model::Params&, const checker::Options&)> check;
+  // Replays a trace whose header names this protocol (throws TraceError).
+  std::function<counterexamples::ReplayResult(const model::Params&, const counterexamples::Trace&,
+                                              const std::string& file, std::ostream* out)>
+      replay;
+};
+
+const std::vector<Entry>& registry();
+const Entry* find_protocol(const std::string& name);
+std::string protocol_names();  // "sequencer, isis, ..."
+
+// Validates a trace's header against the registry and replays it.
+counterexamples::ReplayResult replay_trace(const counterexamples::Trace& t, const std::string& file, std::ostream* out);
+
+}  // namespace cli

@@ -1,0 +1,37 @@
+// cli/registry_impl.hpp — builds a registry Entry for one protocol type.
+#pragma once
+
+#include "checker/explorer.hpp"
+#include "cli/registry.hpp"
+#include "counterexamples/replay.hpp"
+
+namespace cli {
+
+template <model::Protocol P>
+Entry make_entry() {
+  Entry e;
+  e.name = std::string(P::kName);
+  e.summary = std::string(P::kSummary);
+  e.version = P::kVersion;
+  e.params = P::param_specs();
+  const P defaults{model::Params(e.params)};
+  for (const auto& prop : defaults.properties())
+    e.properties.push_back({prop.name, std::string(properties::to_string(prop.expectation)), prop.description});
+  for (const auto k : P::action_kinds()) e.action_kinds.emplace_back(k);
+  e.check = [](const model::Params& params, const checker::Options& o) {
+    const P p{params};
+    CheckResult r;
+    r.parameters = params.to_string();
+    r.report = checker::check(p, o);
+    for (const auto& v : r.report.violations) {
+      r.traces.push_back(counterexamples::make_trace(p, r.parameters, v));
+      r.steps.push_back(r.traces.back().steps);
+    }
+    return r;
+  };
+  e.replay = [](const model::Params& params, const counterexamples::Trace& t, const std::string& file,
+                std::ostream* out) { return counterexamples::replay(P{params}, t, file, out); };
+  return e;
+}
+
+}  // namespace cli

@@ -1,0 +1,150 @@
+// counterexamples/replay.hpp — rebuild states from a path or a trace by
+// re-executing the protocol's own transition functions.
+//
+// A trace step names its action in the text `format_action` prints; replay
+// computes the enabled actions and takes the one whose text matches, so a
+// trace that drifted from the model fails loudly at the first step that no
+// longer fits (SPIN's lost_trail), naming the line.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "checker/options.hpp"
+#include "counterexamples/trace.hpp"
+#include "model/protocol.hpp"
+
+namespace counterexamples {
+
+// One step of a rebuilt run: the action taken (empty for the initial state)
+// and the state after it.
+template <class State>
+struct Step {
+  std::string action;
+  State state;
+};
+
+// States along a path found by the checker. The path came from this very
+// model, so a mismatch is a bug in the model's determinism: it throws.
+template <model::Protocol P>
+std::vector<Step<typename P::State>> rebuild(const P& p, const checker::Path& path) {
+  auto inits = p.init_states();
+  if (path.init >= inits.size()) throw std::logic_error("path names a missing initial state");
+  std::vector<Step<typename P::State>> steps{{"", inits[path.init]}};
+  std::vector<typename P::Action> actions;
+  for (const auto k : path.actions) {
+    const auto& s = steps.back().state;
+    actions.clear();
+    p.actions(s, actions);
+    if (k >= actions.size())
+      throw std::logic_error("replay diverged: the model's actions() is not deterministic");
+    auto next = p.next_state(s, actions[k]);
+    steps.push_back({p.format_action(actions[k]), next ? std::move(*next) : s});
+  }
+  return steps;
+}
+
+template <model::Protocol P>
+const properties::Property<typename P::State>* find_property(const P& p, const std::string& name,
+                                                              std::vector<properties::Property<typename P::State>>& store) {
+  store = p.properties();
+  for (const auto& prop : store)
+    if (prop.name == name) return &prop;
+  return nullptr;
+}
+
+// Does the final state of a run violate the property? For a terminal-state
+// property the state must also be terminal.
+template <model::Protocol P>
+bool violates(const P& p, const properties::Property<typename P::State>& prop, const typename P::State& s) {
+  if (prop.expectation == properties::Expectation::Sometimes) return false;
+  if (prop.holds(s)) return false;
+  if (prop.expectation == properties::Expectation::Terminal) {
+    std::vector<typename P::Action> actions;
+    p.actions(s, actions);
+    return actions.empty();
+  }
+  return true;
+}
+
+template <model::Protocol P>
+Trace make_trace(const P& p, const std::string& parameters, const checker::Violation& v) {
+  const auto steps = rebuild(p, v.path);
+  Trace t;
+  t.protocol = std::string(P::kName);
+  t.model_version = P::kVersion;
+  t.parameters = parameters;
+  t.property = v.property;
+  t.init = p.format_init(steps.front().state);
+  for (std::size_t i = 1; i < steps.size(); ++i) t.steps.push_back(steps[i].action);
+  return t;
+}
+
+// Prints the fields of `now` whose text differs from `before` (all of them
+// when before is null).
+inline void print_changes(std::ostream& out, const model::Description* before, const model::Description& now) {
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    if (before && i < before->size() && (*before)[i] == now[i]) continue;
+    out << "      " << now[i].first << " = " << now[i].second << '\n';
+  }
+}
+
+struct ReplayResult {
+  bool reproduced = false;  // the recorded property fails in the final state
+  std::string message;      // one line saying so, or why not
+};
+
+// Replays a parsed trace whose header already matched P. Throws TraceError
+// (naming the line) when the trace does not fit the model.
+template <model::Protocol P>
+ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::ostream* out) {
+  std::vector<properties::Property<typename P::State>> props;
+  const auto* prop = find_property(p, t.property, props);
+  if (!prop || prop->expectation == properties::Expectation::Sometimes)
+    throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(P::kName));
+
+  const auto inits = p.init_states();
+  std::optional<typename P::State> s;
+  for (const auto& i : inits)
+    if (p.format_init(i) == t.init) s = i;
+  if (!s) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(P::kName));
+  model::Description before = p.describe(*s);
+  if (out) {
+    *out << "   0  init " << t.init << '\n';
+    print_changes(*out, nullptr, before);
+  }
+  std::vector<typename P::Action> actions;
+  for (std::size_t i = 0; i < t.steps.size(); ++i) {
+    actions.clear();
+    p.actions(*s, actions);
+    const typename P::Action* chosen = nullptr;
+    for (const auto& a : actions)
+      if (p.format_action(a) == t.steps[i]) chosen = &a;
+    if (!chosen) {
+      std::string enabled;
+      for (std::size_t k = 0; k < actions.size() && k < 8; ++k) enabled += (k ? "; " : "") + p.format_action(actions[k]);
+      if (actions.size() > 8) enabled += "; ...";
+      throw TraceError(file, t.step_lines[i],
+                       "step " + std::to_string(i + 1) + " '" + t.steps[i] + "' is not enabled here" +
+                           (actions.empty() ? " (no action is enabled)" : " (enabled: " + enabled + ")"));
+    }
+    if (auto next = p.next_state(*s, *chosen)) s = std::move(*next);
+    const model::Description now = p.describe(*s);
+    if (out) {
+      *out << (i + 1 < 10 ? "   " : i + 1 < 100 ? "  " : " ") << (i + 1) << "  " << t.steps[i] << '\n';
+      print_changes(*out, &before, now);
+    }
+    before = now;
+  }
+  ReplayResult r;
+  r.reproduced = violates(p, *prop, *s);
+  r.message = r.reproduced
+                  ? "reproduced: " + t.property + " is violated after step " + std::to_string(t.steps.size())
+                  : "not reproduced: " + t.property + " holds at the end of the trace" +
+                        (prop->expectation == properties::Expectation::Terminal ? " (or the last state is not terminal)" : "");
+  return r;
+}
+
+}  // namespace counterexamples

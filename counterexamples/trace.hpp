@@ -1,0 +1,63 @@
+// counterexamples/trace.hpp — the trace file: a versioned, line-oriented text.
+//
+//   # any comment line
+//   agree-trace 1                       format version
+//   protocol isis                       a protocol of `agree list`
+//   model-version 1                     the protocol's semantics version
+//   parameters procs=3 msgs=2 crash=0 variant=no-tiebreak
+//   property total-order                the property the trace violates
+//   steps 16                            how many numbered steps follow
+//   init initial                        which initial state (as `agree` prints it)
+//   1 multicast(m0)                     one action a line, numbered from 1,
+//   2 propose(p0, m0)                   in the notation `agree check` prints
+//   ...
+//   end                                 a trace without it is truncated
+//
+// `agree replay` re-executes the steps through the model's own transition
+// functions (counterexamples/replay.hpp).
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace counterexamples {
+
+inline constexpr int kTraceFormat = 1;
+
+struct Trace {
+  std::string protocol;
+  int model_version = 0;
+  std::string parameters;  // "procs=3 msgs=2 ..."
+  std::string property;
+  std::string init;
+  std::vector<std::string> steps;
+  // Where each piece stood in the file (1-based), for error messages.
+  std::size_t header_line = 0, protocol_line = 0, version_line = 0, parameters_line = 0, property_line = 0,
+              init_line = 0;
+  std::vector<std::size_t> step_lines;
+};
+
+// A bad trace: "FILE:LINE: problem", one line.
+struct TraceError : std::runtime_error {
+  TraceError(const std::string& file, std::size_t line, const std::string& what);
+};
+
+[[nodiscard]] std::string to_text(const Trace& t);
+// Parses text; `file` names it in errors. Throws TraceError.
+[[nodiscard]] Trace parse_trace(const std::string& text, const std::string& file);
+// Reads and parses a file. Throws TraceError (including for unreadable or oversized files).
+[[nodiscard]] Trace read_trace_file(const std::string& path);
+
+// Writes text to DIR/STEM.trace without ever overwriting a file: if the name is
+// taken, STEM-2.trace, STEM-3.trace, ... The file appears whole or not at all
+// (written to a temporary file, then linked into place). Returns the path.
+// Throws std::runtime_error on an I/O failure.
+std::string write_new_file(const std::string& dir, const std::string& stem, const std::string& ext,
+                           const std::string& text);
+
+// Writes text to PATH atomically, replacing it: temporary file, then rename.
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace counterexamples

@@ -1,0 +1,231 @@
+#include "model/isis.hpp"
+
+#include <algorithm>
+
+#include "properties/delivery.hpp"
+
+namespace model::isis {
+
+std::vector<ParamSpec> Isis::param_specs() {
+  return {
+      {"procs", "processes p0..p(N-1), every one a member of the group", 3, 2, 16, {}, {}},
+      {"msgs", "messages; m_i is multicast by p(i mod N)", 2, 1, 16, {}, {}},
+      {"crash", "at most this many crashes", 0, 0, 16, {}, {}},
+      {"variant", "correct, or a known way to get it wrong", 0, 0, 0, {"correct", "no-tiebreak", "eager-delivery"}, {}},
+  };
+}
+
+Isis::Isis(const Params& p)
+    : n_(static_cast<int>(p.get("procs"))),
+      m_(static_cast<int>(p.get("msgs"))),
+      f_(static_cast<int>(p.get("crash"))),
+      variant_(p.choice("variant") == "no-tiebreak"      ? Variant::NoTiebreak
+               : p.choice("variant") == "eager-delivery" ? Variant::EagerDelivery
+                                                         : Variant::Correct) {
+  if (f_ > n_) throw ParamError("crash: " + std::to_string(f_) + " is more than the " + std::to_string(n_) + " processes");
+}
+
+std::vector<State> Isis::init_states() const {
+  State s;
+  s.procs.assign(static_cast<std::size_t>(n_), Proc{});
+  s.sending.assign(static_cast<std::size_t>(m_), Sending{});
+  s.crashed.assign(static_cast<std::size_t>(n_), 0);
+  return {s};
+}
+
+namespace {
+int receiver(const Message& msg, int sender) { return msg.kind == Kind::Proposal ? sender : msg.q; }
+}  // namespace
+
+void Isis::send(State& s, Message msg) const {
+  if (s.crashed[static_cast<std::size_t>(receiver(msg, sender(msg.m)))]) return;  // discarded
+  s.network.insert(std::lower_bound(s.network.begin(), s.network.end(), msg), msg);
+}
+
+void Isis::actions(const State& s, std::vector<Action>& out) const {
+  for (int m = 0; m < m_; ++m)
+    if (!s.crashed[static_cast<std::size_t>(sender(m))] && s.sending[static_cast<std::size_t>(m)].status == Status::Idle)
+      out.push_back(Multicast{m});
+  for (const Message& msg : s.network) {
+    switch (msg.kind) {
+      case Kind::Msg: out.push_back(Propose{msg.q, msg.m}); break;
+      case Kind::Proposal: out.push_back(Collect{msg.m, msg.q, msg.pr}); break;
+      case Kind::Agreed: out.push_back(Agree{msg.q, msg.m, msg.pr}); break;
+    }
+  }
+  const auto crashes = static_cast<int>(std::count(s.crashed.begin(), s.crashed.end(), 1));
+  if (crashes < f_)
+    for (int q = 0; q < n_; ++q)
+      if (!s.crashed[static_cast<std::size_t>(q)]) out.push_back(Crash{q});
+}
+
+void Isis::agree(Proc& q, int m, Priority pr) const {
+  q.agreed = std::max(q.agreed, pr.num);
+  auto it = std::find_if(q.holdback.begin(), q.holdback.end(), [&](const Entry& e) { return e.m == m; });
+  if (it == q.holdback.end()) return;  // cannot happen: q proposed for m before Agreed(m) was sent
+  if (variant_ == Variant::EagerDelivery) {
+    q.holdback.erase(it);
+    q.delivered.push_back(static_cast<std::uint8_t>(m));
+    return;
+  }
+  Entry e = *it;
+  e.pr = pr;
+  e.deliverable = true;
+  if (variant_ == Variant::NoTiebreak) {
+    // Stable re-sort: move right past smaller numbers, stop before an equal or larger one.
+    auto pos = q.holdback.erase(it);
+    while (pos != q.holdback.end() && pos->pr.num < pr.num) ++pos;
+    q.holdback.insert(pos, e);
+  } else {
+    q.holdback.erase(it);
+    q.holdback.insert(std::lower_bound(q.holdback.begin(), q.holdback.end(), e,
+                                       [](const Entry& a, const Entry& b) { return a.pr < b.pr; }),
+                      e);
+  }
+  while (!q.holdback.empty() && q.holdback.front().deliverable) {
+    q.delivered.push_back(q.holdback.front().m);
+    q.holdback.erase(q.holdback.begin());
+  }
+}
+
+std::optional<State> Isis::next_state(State s, const Action& a) const {
+  const auto u8 = [](int v) { return static_cast<std::uint8_t>(v); };
+  const auto take = [&](Message msg) {
+    s.network.erase(std::lower_bound(s.network.begin(), s.network.end(), msg));
+  };
+  std::visit(overloaded{
+                 [&](const Multicast& x) {
+                   s.sending[static_cast<std::size_t>(x.m)].status = Status::Collecting;
+                   for (int q = 0; q < n_; ++q) send(s, {Kind::Msg, u8(x.m), u8(q), {}});
+                 },
+                 [&](const Propose& x) {
+                   take({Kind::Msg, u8(x.m), u8(x.q), {}});
+                   Proc& q = s.procs[static_cast<std::size_t>(x.q)];
+                   q.proposed = u8(std::max(q.agreed, q.proposed) + 1);
+                   const Priority pr{q.proposed, u8(variant_ == Variant::NoTiebreak ? 0 : x.q)};
+                   const Entry e{pr, u8(x.m), false};
+                   if (variant_ == Variant::NoTiebreak) {
+                     q.holdback.push_back(e);  // its number exceeds every number in the queue
+                   } else {
+                     q.holdback.insert(std::lower_bound(q.holdback.begin(), q.holdback.end(), e,
+                                                        [](const Entry& a, const Entry& b) { return a.pr < b.pr; }),
+                                       e);
+                   }
+                   send(s, {Kind::Proposal, u8(x.m), u8(x.q), pr});
+                 },
+                 [&](const Collect& x) {
+                   take({Kind::Proposal, u8(x.m), u8(x.q), x.pr});
+                   Sending& snd = s.sending[static_cast<std::size_t>(x.m)];
+                   snd.heard |= 1u << x.q;
+                   snd.best = std::max(snd.best, x.pr);
+                   if (snd.heard == (1u << n_) - 1) {
+                     snd.status = Status::Done;
+                     for (int q = 0; q < n_; ++q) send(s, {Kind::Agreed, u8(x.m), u8(q), snd.best});
+                   }
+                 },
+                 [&](const Agree& x) {
+                   take({Kind::Agreed, u8(x.m), u8(x.q), x.pr});
+                   agree(s.procs[static_cast<std::size_t>(x.q)], x.m, x.pr);
+                 },
+                 [&](const Crash& x) {
+                   s.crashed[static_cast<std::size_t>(x.q)] = 1;
+                   std::erase_if(s.network, [&](const Message& msg) { return receiver(msg, sender(msg.m)) == x.q; });
+                 },
+             },
+             a);
+  return s;
+}
+
+std::string Isis::format(Priority pr) const {
+  if (variant_ == Variant::NoTiebreak) return std::to_string(pr.num);
+  return "(" + std::to_string(pr.num) + "," + proc_name(pr.proc) + ")";
+}
+
+std::string Isis::format_action(const Action& a) const {
+  return std::visit(
+      overloaded{
+          [&](const Multicast& x) { return "multicast(" + msg_name(x.m) + ")"; },
+          [&](const Propose& x) { return "propose(" + proc_name(x.q) + ", " + msg_name(x.m) + ")"; },
+          [&](const Collect& x) { return "collect(" + msg_name(x.m) + ", " + proc_name(x.q) + ", " + format(x.pr) + ")"; },
+          [&](const Agree& x) { return "agree(" + proc_name(x.q) + ", " + msg_name(x.m) + ", " + format(x.pr) + ")"; },
+          [&](const Crash& x) { return "crash(" + proc_name(x.q) + ")"; },
+      },
+      a);
+}
+
+Description Isis::describe(const State& s) const {
+  Description d;
+  for (int q = 0; q < n_; ++q) {
+    const Proc& p = s.procs[static_cast<std::size_t>(q)];
+    std::string hb, del;
+    for (const Entry& e : p.holdback)
+      hb += (hb.empty() ? "" : ", ") + msg_name(e.m) + " " + format(e.pr) + (e.deliverable ? " deliverable" : "");
+    for (const auto m : p.delivered) del += (del.empty() ? "" : ", ") + msg_name(m);
+    d.emplace_back(proc_name(q) + ".A", std::to_string(p.agreed));
+    d.emplace_back(proc_name(q) + ".P", std::to_string(p.proposed));
+    d.emplace_back(proc_name(q) + ".holdback", "[" + hb + "]");
+    d.emplace_back(proc_name(q) + ".delivered", "[" + del + "]");
+  }
+  for (int m = 0; m < m_; ++m) {
+    static constexpr const char* kStatus[] = {"idle", "collecting", "done"};
+    const Sending& snd = s.sending[static_cast<std::size_t>(m)];
+    std::string heard;
+    for (int q = 0; q < n_; ++q)
+      if (snd.heard >> q & 1u) heard += (heard.empty() ? "" : ", ") + proc_name(q);
+    d.emplace_back(msg_name(m) + ".status", kStatus[static_cast<int>(snd.status)]);
+    d.emplace_back(msg_name(m) + ".heard", "{" + heard + "}");
+    d.emplace_back(msg_name(m) + ".best", snd.heard ? format(snd.best) : "-");
+  }
+  std::string crashed;
+  for (int q = 0; q < n_; ++q)
+    if (s.crashed[static_cast<std::size_t>(q)]) crashed += (crashed.empty() ? "" : ", ") + proc_name(q);
+  d.emplace_back("crashed", "{" + crashed + "}");
+  std::string net;
+  for (const Message& msg : s.network) {
+    const std::string from = proc_name(sender(msg.m));
+    std::string one;
+    switch (msg.kind) {
+      case Kind::Msg: one = "Msg(" + msg_name(msg.m) + ") " + from + "->" + proc_name(msg.q); break;
+      case Kind::Proposal:
+        one = "Proposal(" + msg_name(msg.m) + ", " + format(msg.pr) + ") " + proc_name(msg.q) + "->" + from;
+        break;
+      case Kind::Agreed: one = "Agreed(" + msg_name(msg.m) + ", " + format(msg.pr) + ") " + from + "->" + proc_name(msg.q); break;
+    }
+    net += (net.empty() ? "" : ", ") + one;
+  }
+  d.emplace_back("network", "{" + net + "}");
+  return d;
+}
+
+std::vector<properties::Property<State>> Isis::properties() const {
+  const int n = n_, m = m_;
+  const auto self = *this;
+  auto log = [](const State& s) {
+    return [&s](int q) -> const std::vector<std::uint8_t>& { return s.procs[static_cast<std::size_t>(q)].delivered; };
+  };
+  using properties::always;
+  using properties::at_terminal;
+  using properties::sometimes;
+  return {
+      always<State>("total-order", [=](const State& s) { return properties::total_order(n, log(s)); },
+                    "every two processes' delivery sequences are prefixes of one another"),
+      always<State>("integrity",
+                    [=](const State& s) {
+                      return properties::integrity(n, m, log(s), [&](int x) {
+                        return s.sending[static_cast<std::size_t>(x)].status != Status::Idle;
+                      });
+                    },
+                    "no process delivers a message twice; every delivered message was multicast"),
+      at_terminal<State>("termination",
+                         [=](const State& s) {
+                           return properties::termination(
+                               n, m, log(s), [&](int x) { return !s.crashed[static_cast<std::size_t>(x)]; },
+                               [&](int x) { return self.sender(x); });
+                         },
+                         "in a terminal state, a message delivered anywhere or sent by a live process is delivered by every live process"),
+      sometimes<State>("all-delivered", [=](const State& s) { return properties::all_delivered(n, m, log(s)); },
+                       "some run delivers every message at every process"),
+  };
+}
+
+}  // namespace model::isis

@@ -1,0 +1,181 @@
+#include "model/sequencer.hpp"
+
+#include <algorithm>
+
+#include "properties/delivery.hpp"
+
+namespace model::sequencer {
+
+std::vector<ParamSpec> Sequencer::param_specs() {
+  return {
+      {"procs", "group members p0..p(N-1)", 2, 1, 16, {}, {}},
+      {"msgs", "messages; m_i is multicast by p(i mod N)", 2, 1, 16, {}, {}},
+      {"crash", "at most this many crashes (members or the sequencer)", 0, 0, 17, {}, {}},
+      {"variant", "correct, or a known way to get it wrong", 0, 0, 0, {"correct", "no-holdback"}, {}},
+  };
+}
+
+Sequencer::Sequencer(const Params& p)
+    : n_(static_cast<int>(p.get("procs"))),
+      m_(static_cast<int>(p.get("msgs"))),
+      f_(static_cast<int>(p.get("crash"))),
+      variant_(p.choice("variant") == "correct" ? Variant::Correct : Variant::NoHoldback) {
+  if (f_ > n_ + 1) throw ParamError("crash: " + std::to_string(f_) + " is more than the " + std::to_string(n_ + 1) + " processes");
+}
+
+std::vector<State> Sequencer::init_states() const {
+  State s;
+  s.status.assign(static_cast<std::size_t>(m_), Status::Idle);
+  s.members.assign(static_cast<std::size_t>(n_), Member{});
+  s.crashed.assign(static_cast<std::size_t>(n_ + 1), 0);
+  return {s};
+}
+
+void Sequencer::send(State& s, Message msg) const {
+  if (s.crashed[msg.to]) return;  // discarded: its receiver has crashed
+  s.network.insert(std::lower_bound(s.network.begin(), s.network.end(), msg), msg);
+}
+
+void Sequencer::actions(const State& s, std::vector<Action>& out) const {
+  for (int m = 0; m < m_; ++m)
+    if (!s.crashed[static_cast<std::size_t>(sender(m))] && s.status[static_cast<std::size_t>(m)] == Status::Idle)
+      out.push_back(Ask{m});
+  for (const Message& msg : s.network) {  // only messages to alive processes are in flight
+    switch (msg.kind) {
+      case Kind::Request: out.push_back(Grant{msg.m}); break;
+      case Kind::Grant: out.push_back(Multicast{msg.m, msg.ticket}); break;
+      case Kind::Data: out.push_back(Receive{msg.to, msg.m, msg.ticket}); break;
+    }
+  }
+  const auto crashes = static_cast<int>(std::count(s.crashed.begin(), s.crashed.end(), 1));
+  if (crashes < f_)
+    for (int x = 0; x <= n_; ++x)
+      if (!s.crashed[static_cast<std::size_t>(x)]) out.push_back(Crash{x});
+}
+
+std::optional<State> Sequencer::next_state(State s, const Action& a) const {
+  const auto u8 = [](int v) { return static_cast<std::uint8_t>(v); };
+  const auto take = [&](Message msg) {
+    s.network.erase(std::lower_bound(s.network.begin(), s.network.end(), msg));
+  };
+  std::visit(overloaded{
+                 [&](const Ask& x) {
+                   s.status[static_cast<std::size_t>(x.m)] = Status::Asked;
+                   send(s, {Kind::Request, u8(x.m), 0, u8(n_)});
+                 },
+                 [&](const Grant& x) {
+                   take({Kind::Request, u8(x.m), 0, u8(n_)});
+                   send(s, {Kind::Grant, u8(x.m), s.next, u8(sender(x.m))});
+                   ++s.next;
+                 },
+                 [&](const Multicast& x) {
+                   take({Kind::Grant, u8(x.m), u8(x.ticket), u8(sender(x.m))});
+                   s.status[static_cast<std::size_t>(x.m)] = Status::Sent;
+                   for (int q = 0; q < n_; ++q) send(s, {Kind::Data, u8(x.m), u8(x.ticket), u8(q)});
+                 },
+                 [&](const Receive& x) {
+                   take({Kind::Data, u8(x.m), u8(x.ticket), u8(x.q)});
+                   Member& q = s.members[static_cast<std::size_t>(x.q)];
+                   if (variant_ == Variant::NoHoldback) {
+                     q.delivered.push_back(u8(x.m));
+                     return;
+                   }
+                   const std::pair<std::uint8_t, std::uint8_t> e{u8(x.ticket), u8(x.m)};
+                   q.holdback.insert(std::lower_bound(q.holdback.begin(), q.holdback.end(), e), e);
+                   while (!q.holdback.empty() && q.holdback.front().first == q.expected) {
+                     q.delivered.push_back(q.holdback.front().second);
+                     q.holdback.erase(q.holdback.begin());
+                     ++q.expected;
+                   }
+                 },
+                 [&](const Crash& x) {
+                   s.crashed[static_cast<std::size_t>(x.x)] = 1;
+                   std::erase_if(s.network, [&](const Message& msg) { return msg.to == x.x; });
+                 },
+             },
+             a);
+  return s;
+}
+
+std::string Sequencer::format_action(const Action& a) const {
+  return std::visit(
+      overloaded{
+          [&](const Ask& x) { return "ask(" + msg_name(x.m) + ")"; },
+          [&](const Grant& x) { return "grant(" + msg_name(x.m) + ")"; },
+          [&](const Multicast& x) { return "multicast(" + msg_name(x.m) + ", t" + std::to_string(x.ticket) + ")"; },
+          [&](const Receive& x) {
+            return "receive(" + proc_name(x.q) + ", " + msg_name(x.m) + ", t" + std::to_string(x.ticket) + ")";
+          },
+          [&](const Crash& x) { return "crash(" + name(x.x) + ")"; },
+      },
+      a);
+}
+
+Description Sequencer::describe(const State& s) const {
+  Description d;
+  d.emplace_back("s.next", "t" + std::to_string(s.next));
+  for (int m = 0; m < m_; ++m) {
+    static constexpr const char* kStatus[] = {"idle", "asked", "sent"};
+    d.emplace_back(msg_name(m) + ".status", kStatus[static_cast<int>(s.status[static_cast<std::size_t>(m)])]);
+  }
+  for (int q = 0; q < n_; ++q) {
+    const Member& mem = s.members[static_cast<std::size_t>(q)];
+    std::string hb, del;
+    for (const auto& [t, m] : mem.holdback) hb += (hb.empty() ? "" : ", ") + msg_name(m) + "@t" + std::to_string(t);
+    for (const auto m : mem.delivered) del += (del.empty() ? "" : ", ") + msg_name(m);
+    d.emplace_back(proc_name(q) + ".expected", "t" + std::to_string(mem.expected));
+    d.emplace_back(proc_name(q) + ".holdback", "{" + hb + "}");
+    d.emplace_back(proc_name(q) + ".delivered", "[" + del + "]");
+  }
+  std::string crashed;
+  for (int x = 0; x <= n_; ++x)
+    if (s.crashed[static_cast<std::size_t>(x)]) crashed += (crashed.empty() ? "" : ", ") + name(x);
+  d.emplace_back("crashed", "{" + crashed + "}");
+  std::string net;
+  for (const Message& msg : s.network) {
+    std::string one;
+    switch (msg.kind) {
+      case Kind::Request: one = "Request(" + msg_name(msg.m) + ") " + proc_name(sender(msg.m)) + "->s"; break;
+      case Kind::Grant: one = "Grant(" + msg_name(msg.m) + ", t" + std::to_string(msg.ticket) + ") s->" + proc_name(msg.to); break;
+      case Kind::Data:
+        one = "Data(" + msg_name(msg.m) + ", t" + std::to_string(msg.ticket) + ") " + proc_name(sender(msg.m)) + "->" + proc_name(msg.to);
+        break;
+    }
+    net += (net.empty() ? "" : ", ") + one;
+  }
+  d.emplace_back("network", "{" + net + "}");
+  return d;
+}
+
+std::vector<properties::Property<State>> Sequencer::properties() const {
+  const int n = n_, m = m_;
+  const auto self = *this;
+  auto log = [](const State& s) {
+    return [&s](int q) -> const std::vector<std::uint8_t>& { return s.members[static_cast<std::size_t>(q)].delivered; };
+  };
+  using properties::always;
+  using properties::at_terminal;
+  using properties::sometimes;
+  return {
+      always<State>("total-order", [=](const State& s) { return properties::total_order(n, log(s)); },
+                    "every two members' delivery sequences are prefixes of one another"),
+      always<State>("integrity",
+                    [=](const State& s) {
+                      return properties::integrity(n, m, log(s), [&](int x) {
+                        return s.status[static_cast<std::size_t>(x)] == Status::Sent;
+                      });
+                    },
+                    "no member delivers a message twice; every delivered message was multicast"),
+      at_terminal<State>("termination",
+                         [=](const State& s) {
+                           return properties::termination(
+                               n, m, log(s), [&](int x) { return !s.crashed[static_cast<std::size_t>(x)]; },
+                               [&](int x) { return self.sender(x); });
+                         },
+                         "in a terminal state, a message delivered anywhere or sent by a live member is delivered by every live member"),
+      sometimes<State>("all-delivered", [=](const State& s) { return properties::all_delivered(n, m, log(s)); },
+                       "some run delivers every message at every member"),
+  };
+}
+
+}  // namespace model::sequencer

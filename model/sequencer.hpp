@@ -1,0 +1,112 @@
+// model/sequencer.hpp — total order by asking a sequencer for a ticket.
+//
+// Coulouris et al., "Coordination and Agreement": a member that wants to
+// multicast m asks the sequencer s for a ticket; s hands out tickets 0, 1, 2,
+// ... in the order requests arrive; the member then multicasts Data(m, t) to
+// the group, and each member holds messages back until it has delivered every
+// ticket below t. The ticket order is the total order.
+//
+// Exactly protocols.md §sequencer: members p0..p(N-1), message m_i multicast
+// by p(i mod N), s a separate process that can crash too. One step is a local
+// action (ask), the receipt of one in-flight message with its handler run
+// atomically, or a crash.
+//
+//   ask(m)          sender alive, status idle   -> asked; Request(m) to s
+//   grant(m)        s receives Request(m)        -> Grant(m, next) to the sender; next += 1
+//   multicast(m,t)  sender receives Grant(m, t)  -> sent; Data(m, t) to every member
+//   receive(q,m,t)  q receives Data(m, t)        -> hold back (t, m), then deliver in ticket order
+//                   (variant no-holdback: deliver m at once)
+//   crash(x)        x a member or s, alive, fewer than F crashed
+//
+// Decisions where protocols.md leaves room (none changes a count):
+//   - a message to a crashed process is never put in the network;
+//   - in no-holdback, expected_q and holdback_q stay at their initial values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "model/protocol.hpp"
+
+namespace model::sequencer {
+
+enum class Status : std::uint8_t { Idle, Asked, Sent };
+enum class Kind : std::uint8_t { Request, Grant, Data };
+
+// An in-flight message. Request and Grant travel between m's sender and s;
+// Data(m, t) goes from m's sender to member `to`. No two in flight are equal.
+struct Message {
+  Kind kind;
+  std::uint8_t m;
+  std::uint8_t ticket;  // Grant and Data; 0 for Request
+  std::uint8_t to;      // the receiver: a member, or N for s
+  auto operator<=>(const Message&) const = default;
+  auto fields() const { return std::tie(kind, m, ticket, to); }
+};
+
+struct Member {
+  std::uint8_t expected = 0;                                  // next ticket to deliver
+  std::vector<std::pair<std::uint8_t, std::uint8_t>> holdback;  // sorted (ticket, m)
+  std::vector<std::uint8_t> delivered;
+  bool operator==(const Member&) const = default;
+  auto fields() const { return std::tie(expected, holdback, delivered); }
+};
+
+struct State {
+  std::uint8_t next = 0;               // the sequencer's next ticket
+  std::vector<Status> status;          // per message, at its sender
+  std::vector<Member> members;
+  std::vector<std::uint8_t> crashed;   // members 0..N-1, then s at index N
+  std::vector<Message> network;        // a set: kept sorted
+  bool operator==(const State&) const = default;
+  auto fields() const { return std::tie(next, status, members, crashed, network); }
+};
+
+struct Ask { int m; bool operator==(const Ask&) const = default; };
+struct Grant { int m; bool operator==(const Grant&) const = default; };
+struct Multicast { int m, ticket; bool operator==(const Multicast&) const = default; };
+struct Receive { int q, m, ticket; bool operator==(const Receive&) const = default; };
+struct Crash { int x; bool operator==(const Crash&) const = default; };
+using Action = std::variant<Ask, Grant, Multicast, Receive, Crash>;
+
+class Sequencer {
+ public:
+  using State = sequencer::State;
+  using Action = sequencer::Action;
+  static constexpr std::string_view kName = "sequencer";
+  static constexpr std::string_view kSummary = "total-order multicast through a sequencer that hands out tickets";
+  static constexpr int kVersion = 1;
+  enum class Variant { Correct, NoHoldback };
+
+  static std::vector<ParamSpec> param_specs();
+  static std::vector<std::string_view> action_kinds() { return {"ask", "grant", "multicast", "receive", "crash"}; }
+  static std::size_t kind_of(const Action& a) { return a.index(); }
+
+  explicit Sequencer(const Params& params);
+  Sequencer(int procs, int msgs, int crash, Variant variant) : n_(procs), m_(msgs), f_(crash), variant_(variant) {}
+
+  [[nodiscard]] std::vector<State> init_states() const;
+  void actions(const State& s, std::vector<Action>& out) const;
+  [[nodiscard]] std::optional<State> next_state(State s, const Action& a) const;
+  [[nodiscard]] std::string format_action(const Action& a) const;
+  [[nodiscard]] std::string format_init(const State&) const { return "initial"; }
+  [[nodiscard]] Description describe(const State& s) const;
+  [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+
+  [[nodiscard]] int procs() const { return n_; }
+  [[nodiscard]] int msgs() const { return m_; }
+  [[nodiscard]] int sender(int m) const { return m % n_; }
+  [[nodiscard]] int seq_id() const { return n_; }  // s's index in `crashed`
+
+ private:
+  void send(State& s, Message msg) const;
+  [[nodiscard]] std::string name(int x) const { return x == n_ ? "s" : proc_name(x); }
+
+  int n_, m_, f_;
+  Variant variant_;
+};
+
+}  // namespace model::sequencer

@@ -1,0 +1,140 @@
+// The explorer on toy graphs whose answers are known by inspection.
+#include <catch2/catch.hpp>
+
+#include "checker/explorer.hpp"
+#include "counterexamples/replay.hpp"
+#include "toy_models.hpp"
+
+using checker::Options;
+using checker::Search;
+using checker::Verdict;
+
+namespace {
+Options bfs_only(std::vector<std::string> props = {}) {
+  Options o;
+  o.properties = std::move(props);
+  return o;
+}
+}  // namespace
+
+TEST_CASE("checker: a safe graph holds and every node is counted", "[checker][bfs]") {
+  // 0 -> 1 -> 2, 0 -> 2; bad node 9 unreachable
+  const toy::Graph g({0}, {{0, 1}, {1, 2}, {0, 2}}, 9);
+  const auto r = checker::check(g, bfs_only());
+  CHECK(r.verdict == Verdict::Holds);
+  CHECK(r.distinct_states == 3);
+  CHECK(r.transitions == 3);
+  CHECK(r.depth == 1);  // node 2 is reached in one step from 0
+  CHECK(r.terminal_states == 1);
+  REQUIRE(r.reachability.size() == 1);
+  CHECK_FALSE(r.reachability[0].reached);
+}
+
+TEST_CASE("checker: bfs finds the shortest path to a bad node", "[checker][bfs]") {
+  // long way 0->1->2->3->4(bad), short way 0->5->4
+  const toy::Graph g({0}, {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {0, 5}, {5, 4}}, 4);
+  const auto r = checker::check(g, bfs_only());
+  REQUIRE(r.verdict == Verdict::Violated);
+  REQUIRE(r.violations.size() == 1);
+  CHECK(r.violations[0].property == "never-bad");
+  CHECK(r.violations[0].path.encode() == "0/1/0");  // init 0, second edge (to 5), then 5's only edge
+  const auto steps = counterexamples::rebuild(g, r.violations[0].path);
+  CHECK(steps.back().state.node == 4);
+  CHECK(steps.size() == 3);
+}
+
+TEST_CASE("checker: dfs finds a violation too, not necessarily the shortest", "[checker][dfs]") {
+  const toy::Graph g({0}, {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {0, 5}, {5, 4}}, 4);
+  Options o;
+  o.search = Search::Dfs;
+  const auto r = checker::check(g, o);
+  REQUIRE(r.verdict == Verdict::Violated);
+  const auto steps = counterexamples::rebuild(g, r.violations[0].path);
+  CHECK(steps.back().state.node == 4);
+  CHECK(steps.size() == 5);  // dfs takes the first edge first: 0 1 2 3 4
+}
+
+TEST_CASE("checker: terminal-state properties are judged only where nothing is enabled", "[checker]") {
+  // 0 -> 1 (terminal, not done), 0 -> 2 (terminal, done)
+  const toy::Graph bad_end({0}, {{0, 1}, {0, 2}}, 9, 2);
+  auto r = checker::check(bad_end, bfs_only());
+  REQUIRE(r.verdict == Verdict::Violated);
+  CHECK(r.violations[0].property == "ends-done");
+  CHECK(r.violations[0].path.encode() == "0/0");
+  // With a self-loop at 1, node 1 is no longer terminal.
+  const toy::Graph looping({0}, {{0, 1}, {0, 2}}, 9, 2, {1});
+  r = checker::check(looping, bfs_only());
+  CHECK(r.verdict == Verdict::Holds);
+  CHECK(r.distinct_states == 3);
+  CHECK(r.transitions == 3);  // the self-loop fired once and added no state
+}
+
+TEST_CASE("checker: limits make a run incomplete, never holds", "[checker][limits]") {
+  const toy::Graph chain({0}, {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}}, 99);
+  Options o;
+  o.max_states = 3;
+  auto r = checker::check(chain, o);
+  CHECK(r.verdict == Verdict::Incomplete);
+  CHECK(r.cut == checker::Cut::MaxStates);
+  o = Options{};
+  o.max_depth = 2;
+  r = checker::check(chain, o);
+  CHECK(r.verdict == Verdict::Incomplete);
+  CHECK(r.cut == checker::Cut::MaxDepth);
+  o.search = Search::Dfs;
+  r = checker::check(chain, o);
+  CHECK(r.verdict == Verdict::Incomplete);
+  std::atomic<bool> stop{true};
+  o = Options{};
+  o.interrupt = &stop;
+  // Interruption is polled every 1024 states: a 5000-node chain sees it.
+  std::multimap<int, int> long_chain;
+  for (int i = 0; i < 5000; ++i) long_chain.emplace(i, i + 1);
+  r = checker::check(toy::Graph({0}, long_chain, -1), o);
+  CHECK(r.verdict == Verdict::Incomplete);
+  CHECK(r.cut == checker::Cut::Interrupted);
+}
+
+TEST_CASE("checker: several initial states; revisits are not new states", "[checker]") {
+  const toy::Graph g({0, 1, 0}, {{0, 2}, {1, 2}, {2, 0}}, 9);
+  const auto r = checker::check(g, bfs_only());
+  CHECK(r.verdict == Verdict::Holds);
+  CHECK(r.distinct_states == 3);
+}
+
+TEST_CASE("checker: keep-going records one violation per property", "[checker]") {
+  const toy::Graph g({0}, {{0, 1}, {0, 2}}, 2, 2);  // 1: terminal not done; 2: bad
+  Options o;
+  o.keep_going = true;
+  const auto r = checker::check(g, o);
+  CHECK(r.verdict == Verdict::Violated);
+  CHECK(r.violations.size() == 2);
+}
+
+TEST_CASE("checker: an unknown property name is refused", "[checker]") {
+  const toy::Graph g({0}, {}, 9);
+  CHECK_THROWS_AS(checker::check(g, bfs_only({"no-such"})), std::invalid_argument);
+}
+
+TEST_CASE("checker: the fingerprint store and the exact store agree", "[checker][store]") {
+  std::multimap<int, int> edges;
+  for (int i = 0; i < 3000; ++i) {
+    edges.emplace(i, (i * 7 + 3) % 3000);
+    edges.emplace(i, (i * 11 + 5) % 3000);
+  }
+  const toy::Graph g({0}, edges, -1);
+  Options o;
+  const auto fp = checker::check(g, o);
+  o.exact = true;
+  const auto ex = checker::check(g, o);
+  CHECK(fp.distinct_states == ex.distinct_states);
+  CHECK(ex.collisions == 0);
+}
+
+TEST_CASE("checker: the fingerprint set grows and keeps every key", "[checker][store]") {
+  checker::FingerprintSet set(4);
+  for (std::uint64_t i = 1; i <= 100000; ++i) REQUIRE(set.insert(i * 0x9e3779b97f4a7c15ULL));
+  for (std::uint64_t i = 1; i <= 100000; ++i) REQUIRE_FALSE(set.insert(i * 0x9e3779b97f4a7c15ULL));
+  CHECK(set.size() == 100000);
+  CHECK_FALSE(set.contains(12345));
+}
