@@ -10,6 +10,8 @@
 #include <concepts>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
+#include <string_view>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -58,6 +60,72 @@ class Encoder {
  private:
   std::string buf_;
 };
+
+// The inverse of Encoder, for packed frontiers and checkpoints: rebuilds a
+// default-constructed value from its encoding. It writes through the const
+// references that `fields()` returns; that is well defined because the object
+// being decoded is itself not const. Throws std::runtime_error on bytes that
+// are not an encoding (truncated input).
+class Decoder {
+ public:
+  explicit Decoder(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+  [[nodiscard]] bool done() const { return p_ == end_; }
+
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) throw std::runtime_error("truncated state encoding");
+      const auto b = static_cast<std::uint8_t>(*p_++);
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    throw std::runtime_error("bad varint in state encoding");
+  }
+
+  template <class T>
+  void operator()(T& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      v = varint_byte() != 0;
+    } else if constexpr (std::is_enum_v<T>) {
+      v = static_cast<T>(varint());
+    } else if constexpr (std::is_integral_v<T>) {
+      const std::uint64_t z = varint();
+      v = static_cast<T>(static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1)));
+    } else if constexpr (requires { std::as_const(v).fields(); }) {
+      auto refs = std::as_const(v).fields();
+      std::apply([this](const auto&... xs) { ((*this)(const_cast<std::remove_const_t<std::remove_reference_t<decltype(xs)>>&>(xs)), ...); }, refs);
+    } else if constexpr (requires { std::tuple_size<T>::value; }) {
+      std::apply([this](auto&... xs) { ((*this)(xs), ...); }, v);
+    } else if constexpr (requires { v.has_value(); v.emplace(); }) {
+      bool has = false;
+      (*this)(has);
+      if (has) (*this)(v.emplace()); else v.reset();
+    } else {
+      const std::uint64_t n = varint();
+      if (n > static_cast<std::uint64_t>(end_ - p_) + 1) throw std::runtime_error("bad length in state encoding");
+      v.clear();
+      v.resize(n);
+      for (auto& x : v) (*this)(x);
+    }
+  }
+
+ private:
+  std::uint8_t varint_byte() {
+    if (p_ == end_) throw std::runtime_error("truncated state encoding");
+    return static_cast<std::uint8_t>(*p_++);
+  }
+  const char* p_;
+  const char* end_;
+};
+
+template <class T>
+T decode(std::string_view bytes) {
+  Decoder d(bytes);
+  T v{};
+  d(v);
+  if (!d.done()) throw std::runtime_error("trailing bytes after a state encoding");
+  return v;
+}
 
 template <class S>
 concept Encodable = requires(const S& s) { s.fields(); };
