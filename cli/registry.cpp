@@ -1,8 +1,11 @@
 #include "cli/registry.hpp"
 
 #include "cli/registry_impl.hpp"
+#include "model/floodset.hpp"
 #include "model/isis.hpp"
 #include "model/sequencer.hpp"
+#include "model/twophase.hpp"
+#include "model/vote.hpp"
 
 namespace cli {
 
@@ -17,6 +20,9 @@ std::vector<Entry> build() {
   std::vector<Entry> r;
   add<model::sequencer::Sequencer>(r);
   add<model::isis::Isis>(r);
+  add<model::vote::VoteProtocol>(r);
+  add<model::floodset::FloodSet>(r);
+  add<model::twophase::TwoPhase>(r);
   return r;
 }
 

@@ -1,0 +1,126 @@
+#include "model/twophase.hpp"
+
+#include "properties/consensus.hpp"
+
+namespace model::twophase {
+
+std::string rm_name(int r) { return "r" + std::to_string(r + 1); }
+
+std::vector<ParamSpec> TwoPhase::param_specs() {
+  return {
+      {"rms", "resource managers r1..rK", 3, 1, 16, {}, {}},
+      {"variant", "correct, or a known way to get it wrong", 0, 0, 0, {"correct", "eager-commit"}, {}},
+  };
+}
+
+TwoPhase::TwoPhase(const Params& p)
+    : k_(static_cast<int>(p.get("rms"))),
+      variant_(p.choice("variant") == "eager-commit" ? Variant::EagerCommit : Variant::Correct) {}
+
+std::vector<State> TwoPhase::init_states() const {
+  State s;
+  s.rm.assign(static_cast<std::size_t>(k_), RmState::Working);
+  return {s};
+}
+
+void TwoPhase::actions(const State& s, std::vector<Action>& out) const {
+  const std::uint32_t all = (1u << k_) - 1;
+  if (s.tm == TmState::Init) {
+    const bool ready = variant_ == Variant::EagerCommit ? s.tm_prepared != 0 : s.tm_prepared == all;
+    if (ready) out.push_back(TMCommit{});
+    out.push_back(TMAbort{});
+  }
+  for (int r = 0; r < k_; ++r) {
+    const RmState rs = s.rm[static_cast<std::size_t>(r)];
+    if (s.tm == TmState::Init && (s.msg_prepared >> r & 1u)) out.push_back(TMRcvPrepared{r});
+    if (rs == RmState::Working) {
+      out.push_back(RMPrepare{r});
+      out.push_back(RMChooseToAbort{r});
+    }
+    if (s.msg_commit) out.push_back(RMRcvCommitMsg{r});
+    if (s.msg_abort) out.push_back(RMRcvAbortMsg{r});
+  }
+}
+
+std::optional<State> TwoPhase::next_state(State s, const Action& a) const {
+  const State before = s;
+  std::visit(overloaded{
+                 [&](const TMCommit&) {
+                   s.tm = TmState::Committed;
+                   s.msg_commit = true;
+                 },
+                 [&](const TMAbort&) {
+                   s.tm = TmState::Aborted;
+                   s.msg_abort = true;
+                 },
+                 [&](const TMRcvPrepared& x) { s.tm_prepared |= 1u << x.r; },
+                 [&](const RMPrepare& x) {
+                   s.rm[static_cast<std::size_t>(x.r)] = RmState::Prepared;
+                   s.msg_prepared |= 1u << x.r;
+                 },
+                 [&](const RMChooseToAbort& x) { s.rm[static_cast<std::size_t>(x.r)] = RmState::Aborted; },
+                 [&](const RMRcvCommitMsg& x) { s.rm[static_cast<std::size_t>(x.r)] = RmState::Committed; },
+                 [&](const RMRcvAbortMsg& x) { s.rm[static_cast<std::size_t>(x.r)] = RmState::Aborted; },
+             },
+             a);
+  if (s == before) return std::nullopt;  // a self-loop
+  return s;
+}
+
+std::string TwoPhase::format_action(const Action& a) const {
+  return std::visit(overloaded{
+                        [](const TMCommit&) -> std::string { return "TMCommit"; },
+                        [](const TMAbort&) -> std::string { return "TMAbort"; },
+                        [](const TMRcvPrepared& x) { return "TMRcvPrepared(" + rm_name(x.r) + ")"; },
+                        [](const RMPrepare& x) { return "RMPrepare(" + rm_name(x.r) + ")"; },
+                        [](const RMChooseToAbort& x) { return "RMChooseToAbort(" + rm_name(x.r) + ")"; },
+                        [](const RMRcvCommitMsg& x) { return "RMRcvCommitMsg(" + rm_name(x.r) + ")"; },
+                        [](const RMRcvAbortMsg& x) { return "RMRcvAbortMsg(" + rm_name(x.r) + ")"; },
+                    },
+                    a);
+}
+
+Description TwoPhase::describe(const State& s) const {
+  static constexpr const char* kRm[] = {"working", "prepared", "committed", "aborted"};
+  static constexpr const char* kTm[] = {"init", "committed", "aborted"};
+  Description d;
+  for (int r = 0; r < k_; ++r)
+    d.emplace_back("rmState[" + rm_name(r) + "]", kRm[static_cast<int>(s.rm[static_cast<std::size_t>(r)])]);
+  d.emplace_back("tmState", kTm[static_cast<int>(s.tm)]);
+  std::string prepared, msgs;
+  for (int r = 0; r < k_; ++r) {
+    if (s.tm_prepared >> r & 1u) prepared += (prepared.empty() ? "" : ", ") + rm_name(r);
+    if (s.msg_prepared >> r & 1u) msgs += (msgs.empty() ? "" : ", ") + ("Prepared(" + rm_name(r) + ")");
+  }
+  if (s.msg_commit) msgs += (msgs.empty() ? "" : ", ") + std::string("Commit");
+  if (s.msg_abort) msgs += (msgs.empty() ? "" : ", ") + std::string("Abort");
+  d.emplace_back("tmPrepared", "{" + prepared + "}");
+  d.emplace_back("msgs", "{" + msgs + "}");
+  return d;
+}
+
+std::vector<properties::Property<State>> TwoPhase::properties() const {
+  const int k = k_;
+  const auto every = [k](const State& s, RmState want) {
+    for (int r = 0; r < k; ++r)
+      if (s.rm[static_cast<std::size_t>(r)] != want) return false;
+    return true;
+  };
+  using properties::always;
+  using properties::sometimes;
+  return {
+      always<State>("consistency",
+                    [k](const State& s) {
+                      return properties::consistency(
+                          k, [&](int r) { return s.rm[static_cast<std::size_t>(r)] == RmState::Committed; },
+                          [&](int r) { return s.rm[static_cast<std::size_t>(r)] == RmState::Aborted; });
+                    },
+                    "no resource manager committed while another aborted"),
+      sometimes<State>("commit-reached", [every](const State& s) { return every(s, RmState::Committed); },
+                       "some run commits at every resource manager"),
+      sometimes<State>("abort-reached", [every](const State& s) { return every(s, RmState::Aborted); },
+                       "some run aborts at every resource manager"),
+  };
+}
+
+}  // namespace model::twophase

@@ -1,0 +1,116 @@
+// model/vote.hpp — majority or unanimous vote, the naive protocol.
+//
+// Coulouris et al., "Coordination and Agreement": every process broadcasts
+// its vote (proceed or abort) to the whole group, itself included, and
+// decides once it holds N - F votes, F being the number of crashes it must
+// tolerate (it cannot wait for more). Under `majority` it proceeds iff
+// strictly more of the votes it counted say proceed; under `unanimous` iff all
+// do. Two processes that counted different quorums can decide differently
+// ("P3 wants to abort but the majority proceeds"): with F > 0 agreement fails.
+//
+// Exactly protocols.md §vote and its conventions for asynchronous models: the
+// network is the set of in-flight Vote(p, v) messages, each to one receiver.
+//
+//   broadcast(p)   p alive, not sent_p -> sent_p; Vote(p, vote_p) to every process
+//   tally(q, p)    q receives Vote(p, v) -> if q decided: consumed, nothing else;
+//                  else received_q[p] := v and, in the step received_q reaches
+//                  N - F entries, q decides by the rule (a majority tie: abort)
+//   crash(p)       p alive, fewer than F crashed -> p crashed; Vote(_, _) to p discarded
+//
+// Properties: agreement (no two processes, crashed ones included, decided
+// differently), validity (if every vote is v, every decision is v),
+// termination (in a terminal state every alive process has decided), and the
+// reachability check some-decision.
+//
+// Decisions where protocols.md leaves room:
+//   - crash must be below procs: N - F votes must be at least one for the
+//     decision step to exist (a ParamError otherwise);
+//   - a message to a crashed process is never put in the network (the same
+//     states as sending and discarding it at once);
+//   - a crashed process keeps the decision it took while alive, and it counts
+//     for agreement and validity;
+//   - the 2^N initial states are ordered as binary numbers, p0 the most
+//     significant digit and proceed before abort; `format_init` prints
+//     `votes=proceed,abort,proceed`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "model/protocol.hpp"
+
+namespace model::vote {
+
+enum class Vote : std::uint8_t { Proceed, Abort };
+
+// Vote(from, v) to `to`. `v` is vote_from, stored for printing and to keep a
+// message self-contained.
+struct Message {
+  std::uint8_t from;
+  std::uint8_t to;
+  Vote v;
+  auto operator<=>(const Message&) const = default;
+  auto fields() const { return std::tie(from, to, v); }
+};
+
+struct Proc {
+  Vote vote = Vote::Proceed;
+  bool sent = false;
+  std::vector<std::optional<Vote>> received;  // received_q[p]; nullopt: no entry
+  std::optional<Vote> decision;
+  bool crashed = false;
+  bool operator==(const Proc&) const = default;
+  auto fields() const { return std::tie(vote, sent, received, decision, crashed); }
+};
+
+struct State {
+  std::vector<Proc> procs;
+  std::vector<Message> network;  // a set: kept sorted
+  bool operator==(const State&) const = default;
+  auto fields() const { return std::tie(procs, network); }
+};
+
+struct Broadcast { int p; bool operator==(const Broadcast&) const = default; };
+struct Tally { int q, p; Vote v; bool operator==(const Tally&) const = default; };
+struct Crash { int p; bool operator==(const Crash&) const = default; };
+using Action = std::variant<Broadcast, Tally, Crash>;
+
+class VoteProtocol {
+ public:
+  using State = vote::State;
+  using Action = vote::Action;
+  static constexpr std::string_view kName = "vote";
+  static constexpr std::string_view kSummary = "majority or unanimous vote on N - F collected votes";
+  static constexpr int kVersion = 1;
+  enum class Rule { Majority, Unanimous };
+
+  static std::vector<ParamSpec> param_specs();
+  static std::vector<std::string_view> action_kinds() { return {"broadcast", "tally", "crash"}; }
+  static std::size_t kind_of(const Action& a) { return a.index(); }
+
+  explicit VoteProtocol(const Params& params);
+  VoteProtocol(int procs, Rule rule, int crash) : n_(procs), rule_(rule), f_(crash) {}
+
+  [[nodiscard]] std::vector<State> init_states() const;
+  void actions(const State& s, std::vector<Action>& out) const;
+  [[nodiscard]] std::optional<State> next_state(State s, const Action& a) const;
+  [[nodiscard]] std::string format_action(const Action& a) const;
+  [[nodiscard]] std::string format_init(const State& s) const;
+  [[nodiscard]] Description describe(const State& s) const;
+  [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+
+  // The rule applied to a full quorum of received votes.
+  [[nodiscard]] Vote decide(const std::vector<std::optional<Vote>>& received) const;
+
+ private:
+  int n_;
+  Rule rule_;
+  int f_;
+};
+
+std::string vote_name(Vote v);  // "proceed" | "abort"
+
+}  // namespace model::vote
