@@ -29,6 +29,28 @@ const std::vector<SuiteRow>& suite_rows() {
        "delivering on Agreed skips earlier messages"},
       {"isis", "procs=3 msgs=2 crash=1", "violated", "termination", 0,
        "the sender waits forever for a crashed process's proposal"},
+      // ---- vote
+      {"vote", "procs=3", "holds", "", 5'832, "crash 0: 2^N (1 + 2^N)^N states, every process counts every vote"},
+      {"vote", "procs=3 rule=unanimous", "holds", "", 5'832, "crash 0: unanimity on all N votes agrees"},
+      {"vote", "procs=3 rule=majority crash=1", "violated", "agreement", 0,
+       "quorums of N - F votes differ: one proceeds, one ties and aborts"},
+      {"vote", "procs=3 rule=unanimous crash=1", "violated", "agreement", 0,
+       "a quorum that missed the abort vote proceeds"},
+      // ---- floodset
+      {"floodset", "procs=4 crash=2", "holds", "", 597, "F + 1 rounds: some round is crash-free"},
+      {"floodset", "procs=5 crash=2", "holds", "", 1'421, "F + 1 rounds: some round is crash-free"},
+      {"floodset", "procs=3 crash=2 rounds=2", "holds", "", 164, "N = F + 1: F rounds suffice, at most one survives F crashes"},
+      {"floodset", "procs=4 crash=2 rounds=2", "violated", "agreement", 0,
+       "F rounds: a chain of partial sends reaches one survivor only"},
+      {"floodset", "procs=3 crash=1 rounds=1", "violated", "agreement", 0,
+       "F rounds: the crashing process reaches one survivor only"},
+      {"floodset", "procs=2 crash=0 rounds=0", "violated", "termination", 0, "no round: nobody decides"},
+      // ---- twophase
+      {"twophase", "rms=3", "holds", "", 288, "TwoPhase.tla's published count"},
+      {"twophase", "rms=5", "holds", "", 8'832, "TwoPhase.tla's published count"},
+      {"twophase", "rms=6", "holds", "", 50'816, "TwoPhase.tla's published count"},
+      {"twophase", "rms=3 variant=eager-commit", "violated", "consistency", 0,
+       "committing on one Prepared lets another RM abort"},
       // ---- more protocols: add their rows here
   };
   return rows;
