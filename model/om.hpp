@@ -82,6 +82,7 @@
 // there (om.cpp).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -174,17 +175,26 @@ class Om {
   [[nodiscard]] bool terminal(const State& s) const { return s.sent.size() == msgs_.size(); }
   // The closed form sum_{k=1..m+1} (N-1)...(N-k).
   [[nodiscard]] static std::uint64_t closed_form_messages(int generals, int rounds);
-  // Lieutenant i's value for path number `node` of the recursion tree (see om.cpp).
-  [[nodiscard]] int value_of(const State& s, int i, const std::vector<int>& path) const;
+  // The receiver's value for message k's path by the OM(m) recursion (every
+  // message k's subtree must be sent): for (p0)->i, i's decision.
+  [[nodiscard]] int value_at(const State& s, int k) const;
+  // The message p0>i.
+  [[nodiscard]] int order_message(int i) const { return root_msg_[static_cast<std::size_t>(i)]; }
+  // Messages from this index on are relayed by nobody (the last round).
+  [[nodiscard]] int first_leaf() const { return first_leaf_; }
 
  private:
   void advance(State& s) const;  // fold loyal messages, then decide at the end
   [[nodiscard]] int loyal_value(const State& s, const Message& m) const;
-  [[nodiscard]] int find_message(const std::vector<int>& path, int to) const;
-  [[nodiscard]] std::string majority_text(const State& s, int i, const std::vector<int>& path) const;
+  [[nodiscard]] std::string majority_text(const State& s, int k) const;
+  [[nodiscard]] std::array<unsigned __int128, 2> count_values(const State& s, int k,
+                                                              const std::vector<std::int8_t>& fixed) const;
 
   int n_, t_, m_;
   std::vector<Message> msgs_;
+  std::vector<std::vector<int>> children_;  // (P)->i : the messages (P+j)->i, i's inputs to its majority for P
+  std::vector<int> root_msg_;               // per lieutenant i: the index of p0>i
+  int first_leaf_ = 0;
 };
 
 }  // namespace model::om
