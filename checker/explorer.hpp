@@ -9,6 +9,7 @@
 #include "checker/bfs.hpp"
 #include "checker/dfs.hpp"
 #include "checker/store.hpp"
+#include "checker/tree.hpp"
 
 namespace checker {
 
@@ -20,6 +21,11 @@ inline void validate(const Options& o) {
 
 template <model::Protocol P>
 Report check(const P& p, const Options& o) {
+  // A tree-shaped protocol (om, sm) gets the stateless tree search, with its
+  // own --reduce and --threads, unless the user chose another search.
+  if constexpr (TreeShaped<P>)
+    if (o.search == Search::Tree || !o.search_chosen) return tree_search(p, o);
+  if (o.search == Search::Tree) throw std::invalid_argument("--search tree: " + std::string(P::kName) + " is not tree-shaped");
   validate(o);
   if (o.search == Search::Dfs)
     return o.exact ? dfs<P, ExactStore>(p, o) : dfs<P, FingerprintStore>(p, o);

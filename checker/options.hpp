@@ -10,7 +10,7 @@
 
 namespace checker {
 
-enum class Search { Bfs, Dfs };
+enum class Search { Bfs, Dfs, Tree };  // Tree: checker/tree.hpp, for tree-shaped protocols
 enum class Verdict { Holds, Violated, Incomplete };
 // Why a search stopped before it had seen every reachable state.
 enum class Cut { None, MaxStates, MaxDepth, TimeLimit, MemoryLimit, Interrupted };
@@ -28,6 +28,7 @@ struct Progress {
 
 struct Options {
   Search search = Search::Bfs;
+  bool search_chosen = false;               // the user named --search; else a tree-shaped protocol gets Tree
   bool exact = false;                       // store full states, not fingerprints
   std::string reduce = "none";              // reductions come later; "none" gives the contract counts
   unsigned threads = 1;
@@ -75,6 +76,13 @@ struct Report {
   std::uint64_t collisions = 0;             // --exact only: distinct states that shared a fingerprint
   bool exact = false;
   std::vector<std::pair<std::string, std::uint64_t>> fired;  // action kind -> times fired
+  // Set by checker/tree.hpp: what it did ("" : as Options::search says), the
+  // terminal states counted with their reduction weights (the complete runs
+  // covered; om/sm: the traitor strategies), saturating at 2^64-1, and facts
+  // the protocol reports (e.g. om's message count).
+  std::string search;
+  std::uint64_t weighted_terminals = 0;
+  std::vector<std::pair<std::string, std::string>> notes;
   [[nodiscard]] std::vector<std::string> never_fired() const;
   // TLC's estimate that two distinct states shared a fingerprint and one was
   // never explored: "calculated (optimistic)" = n * (m - n) / 2^64 for n

@@ -31,7 +31,7 @@ std::atomic<bool> g_interrupted{false};
 extern "C" void on_signal(int) { g_interrupted.store(true); }
 
 struct CheckFlags {
-  std::string search = "bfs";
+  std::string search;  // empty: bfs, or tree for a tree-shaped protocol
   bool exact = false;
   std::string reduce = "none";
   unsigned threads = 1;
@@ -44,8 +44,8 @@ struct CheckFlags {
 };
 
 void add_check_flags(CLI::App* cmd, CheckFlags& f) {
-  cmd->add_option("--search", f.search, "bfs (shortest counterexamples) or dfs (less memory)")
-      ->check(CLI::IsMember({"bfs", "dfs"}));
+  cmd->add_option("--search", f.search, "bfs (shortest counterexamples), dfs (less memory) or tree (tree-shaped protocols, their default)")
+      ->check(CLI::IsMember({"bfs", "dfs", "tree"}));
   cmd->add_flag("--exact", f.exact, "store full states instead of 64-bit fingerprints");
   cmd->add_option("--reduce", f.reduce, "state-space reduction: none")->check(CLI::IsMember({"none", "por", "symmetry", "all"}));
   cmd->add_option("--threads", f.threads, "worker threads")->check(CLI::Range(1u, 1024u));
@@ -62,7 +62,8 @@ void add_check_flags(CLI::App* cmd, CheckFlags& f) {
 
 checker::Options to_options(const CheckFlags& f) {
   checker::Options o;
-  o.search = f.search == "dfs" ? checker::Search::Dfs : checker::Search::Bfs;
+  o.search = f.search == "dfs" ? checker::Search::Dfs : f.search == "tree" ? checker::Search::Tree : checker::Search::Bfs;
+  o.search_chosen = !f.search.empty();
   o.exact = f.exact;
   o.reduce = f.reduce;
   o.threads = f.threads;

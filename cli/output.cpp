@@ -39,7 +39,7 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
                   const std::optional<std::string>& trace_path) {
   const auto& rep = r.report;
   out << "agree check " << e.name << "  " << r.parameters << '\n';
-  out << "  " << search_text(o) << '\n';
+  out << "  " << (rep.search.empty() ? search_text(o) : rep.search) << '\n';
   std::string checked;
   for (const auto& c : rep.checked) checked += (checked.empty() ? "" : ", ") + c;
   out << "  properties checked: " << (checked.empty() ? "(none)" : checked) << '\n';
@@ -56,6 +56,10 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
   out << fmt::format("  transitions       {}\n", thousands(rep.transitions));
   out << fmt::format("  depth             {}\n", rep.depth);
   out << fmt::format("  terminal states   {}\n", thousands(rep.terminal_states));
+  if (!rep.search.empty())
+    out << fmt::format("  runs covered      {}  (terminal states with their reduction weights)\n",
+                       thousands(rep.weighted_terminals));
+  for (const auto& [name, text] : rep.notes) out << fmt::format("  {:<17} {}\n", name, text);
   out << fmt::format("  seconds           {:.3f}  ({} states/s)\n", rep.seconds,
                      thousands(static_cast<std::uint64_t>(rate)));
   if (rep.distinct_states)
@@ -81,7 +85,7 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
     const auto& v = rep.violations[i];
     out << '\n'
         << "counterexample: " << v.property << " violated after " << r.steps[i].size() << " steps"
-        << (o.search == checker::Search::Bfs ? " (a shortest run)" : "") << '\n';
+        << (o.search == checker::Search::Bfs && rep.search.empty() ? " (a shortest run)" : "") << '\n';
     out << "     init " << r.traces[i].init << '\n';
     for (std::size_t k = 0; k < r.steps[i].size(); ++k) out << fmt::format("  {:>3}  {}\n", k + 1, r.steps[i][k]);
     out << "  action path " << v.path.encode() << '\n';
@@ -113,7 +117,9 @@ nlohmann::json report_json(const Entry& e, const model::Params& params, const ch
   j["states_per_second"] = rep.seconds > 0 ? static_cast<double>(rep.distinct_states) / rep.seconds : 0.0;
   j["trace"] = trace_path ? nlohmann::json(*trace_path) : nlohmann::json(nullptr);
   j["cut"] = rep.cut == checker::Cut::None ? nlohmann::json(nullptr) : nlohmann::json(checker::to_string(rep.cut));
-  j["search"] = o.search == checker::Search::Bfs ? "bfs" : "dfs";
+  j["search"] = !rep.search.empty() ? "tree" : o.search == checker::Search::Bfs ? "bfs" : "dfs";
+  if (!rep.search.empty()) j["runs_covered"] = rep.weighted_terminals;
+  for (const auto& [name, text] : rep.notes) j["notes"][name] = text;
   j["store"] = o.exact ? "exact" : "fingerprint";
   j["reduce"] = o.reduce;
   j["threads"] = o.threads;

@@ -3,6 +3,7 @@
 #include "cli/registry_impl.hpp"
 #include "model/floodset.hpp"
 #include "model/isis.hpp"
+#include "model/om.hpp"
 #include "model/sequencer.hpp"
 #include "model/twophase.hpp"
 #include "model/vote.hpp"
@@ -20,6 +21,7 @@ std::vector<Entry> build() {
   std::vector<Entry> r;
   add<model::sequencer::Sequencer>(r);
   add<model::isis::Isis>(r);
+  add<model::om::Om>(r);
   add<model::vote::VoteProtocol>(r);
   add<model::floodset::FloodSet>(r);
   add<model::twophase::TwoPhase>(r);
