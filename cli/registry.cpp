@@ -5,6 +5,7 @@
 #include "model/isis.hpp"
 #include "model/om.hpp"
 #include "model/sequencer.hpp"
+#include "model/sm.hpp"
 #include "model/twophase.hpp"
 #include "model/vote.hpp"
 
@@ -22,6 +23,7 @@ std::vector<Entry> build() {
   add<model::sequencer::Sequencer>(r);
   add<model::isis::Isis>(r);
   add<model::om::Om>(r);
+  add<model::sm::Sm>(r);
   add<model::vote::VoteProtocol>(r);
   add<model::floodset::FloodSet>(r);
   add<model::twophase::TwoPhase>(r);
