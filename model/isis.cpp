@@ -228,4 +228,44 @@ std::vector<properties::Property<State>> Isis::properties() const {
   };
 }
 
+std::vector<std::string> Isis::lanes() const {
+  std::vector<std::string> out;
+  for (int q = 0; q < n_; ++q) out.push_back(proc_name(q));
+  return out;
+}
+
+std::vector<Event> Isis::events(const State& before, const Action& a, const State& after) const {
+  std::vector<Event> ev;
+  const auto delivered = [&](int q) {
+    const auto& was = before.procs[static_cast<std::size_t>(q)].delivered;
+    const auto& now = after.procs[static_cast<std::size_t>(q)].delivered;
+    for (std::size_t i = was.size(); i < now.size(); ++i) ev.push_back({Event::Deliver, q, -1, "deliver " + msg_name(now[i])});
+  };
+  std::visit(overloaded{
+                 [&](const Multicast& x) {
+                   for (int q = 0; q < n_; ++q) ev.push_back({Event::Send, sender(x.m), q, "Msg(" + msg_name(x.m) + ")"});
+                 },
+                 [&](const Propose& x) {
+                   ev.push_back({Event::Receive, sender(x.m), x.q, "Msg(" + msg_name(x.m) + ")"});
+                   const Priority pr{after.procs[static_cast<std::size_t>(x.q)].proposed,
+                                     static_cast<std::uint8_t>(variant_ == Variant::NoTiebreak ? 0 : x.q)};
+                   ev.push_back({Event::Send, x.q, sender(x.m), "Proposal(" + msg_name(x.m) + ", " + format(pr) + ")"});
+                 },
+                 [&](const Collect& x) {
+                   ev.push_back({Event::Receive, x.q, sender(x.m), "Proposal(" + msg_name(x.m) + ", " + format(x.pr) + ")"});
+                   const Sending& snd = after.sending[static_cast<std::size_t>(x.m)];
+                   if (snd.status == Status::Done && before.sending[static_cast<std::size_t>(x.m)].status != Status::Done)
+                     for (int q = 0; q < n_; ++q)
+                       ev.push_back({Event::Send, sender(x.m), q, "Agreed(" + msg_name(x.m) + ", " + format(snd.best) + ")"});
+                 },
+                 [&](const Agree& x) {
+                   ev.push_back({Event::Receive, sender(x.m), x.q, "Agreed(" + msg_name(x.m) + ", " + format(x.pr) + ")"});
+                   delivered(x.q);
+                 },
+                 [&](const Crash& x) { ev.push_back({Event::Crash, x.q, -1, "crash"}); },
+             },
+             a);
+  return ev;
+}
+
 }  // namespace model::isis

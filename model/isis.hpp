@@ -40,6 +40,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/events.hpp"
 #include "model/protocol.hpp"
 
 namespace model::isis {
@@ -129,6 +130,9 @@ class Isis {
   [[nodiscard]] std::string format_init(const State&) const { return "initial"; }
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+  // Sequence-chart hooks (model/events.hpp).
+  [[nodiscard]] std::vector<std::string> lanes() const;
+  [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
 
   [[nodiscard]] int sender(int m) const { return m % n_; }
 

@@ -178,4 +178,37 @@ std::vector<properties::Property<State>> Sequencer::properties() const {
   };
 }
 
+std::vector<std::string> Sequencer::lanes() const {
+  std::vector<std::string> out;
+  for (int x = 0; x <= n_; ++x) out.push_back(name(x));
+  return out;
+}
+
+std::vector<Event> Sequencer::events(const State& before, const Action& a, const State& after) const {
+  std::vector<Event> ev;
+  const auto ticket = [](int t) { return ", t" + std::to_string(t) + ")"; };
+  std::visit(overloaded{
+                 [&](const Ask& x) { ev.push_back({Event::Send, sender(x.m), n_, "Request(" + msg_name(x.m) + ")"}); },
+                 [&](const Grant& x) {
+                   ev.push_back({Event::Receive, sender(x.m), n_, "Request(" + msg_name(x.m) + ")"});
+                   ev.push_back({Event::Send, n_, sender(x.m), "Grant(" + msg_name(x.m) + ticket(before.next)});
+                 },
+                 [&](const Multicast& x) {
+                   ev.push_back({Event::Receive, n_, sender(x.m), "Grant(" + msg_name(x.m) + ticket(x.ticket)});
+                   for (int q = 0; q < n_; ++q)
+                     ev.push_back({Event::Send, sender(x.m), q, "Data(" + msg_name(x.m) + ticket(x.ticket)});
+                 },
+                 [&](const Receive& x) {
+                   ev.push_back({Event::Receive, sender(x.m), x.q, "Data(" + msg_name(x.m) + ticket(x.ticket)});
+                   const auto& was = before.members[static_cast<std::size_t>(x.q)].delivered;
+                   const auto& now = after.members[static_cast<std::size_t>(x.q)].delivered;
+                   for (std::size_t i = was.size(); i < now.size(); ++i)
+                     ev.push_back({Event::Deliver, x.q, -1, "deliver " + msg_name(now[i])});
+                 },
+                 [&](const Crash& x) { ev.push_back({Event::Crash, x.x, -1, "crash"}); },
+             },
+             a);
+  return ev;
+}
+
 }  // namespace model::sequencer

@@ -29,6 +29,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/events.hpp"
 #include "model/protocol.hpp"
 
 namespace model::sequencer {
@@ -95,6 +96,9 @@ class Sequencer {
   [[nodiscard]] std::string format_init(const State&) const { return "initial"; }
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+  // Sequence-chart hooks (model/events.hpp).
+  [[nodiscard]] std::vector<std::string> lanes() const;
+  [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
 
   [[nodiscard]] int procs() const { return n_; }
   [[nodiscard]] int msgs() const { return m_; }
