@@ -406,4 +406,25 @@ void Om::merged_actions(const State& s, std::vector<std::pair<std::uint32_t, std
   out = std::move(cand);
 }
 
+std::vector<Event> Om::events(const State& before, const Action&, const State& after) const {
+  std::vector<Event> ev;
+  for (std::size_t k = before.sent.size(); k < after.sent.size() && k < msgs_.size(); ++k) {
+    const Message& m = msgs_[k];
+    const int v = after.sent[k];
+    const bool traitor = is_traitor(after, m.sender());
+    const bool lie = traitor && (m.parent < 0 || after.sent[static_cast<std::size_t>(m.parent)] != v);
+    std::string path = message_name(m);
+    path = path.substr(0, path.find('>'));
+    const std::string label = path + ": " + value_name(v);
+    ev.push_back({lie ? Event::Lie : Event::Send, m.sender(), m.to, label});
+    ev.push_back({Event::Receive, m.sender(), m.to, label});
+  }
+  for (int g = 0; g < n_; ++g) {
+    const auto i = static_cast<std::size_t>(g);
+    if (i < after.decision.size() && after.decision[i] >= 0 && (i >= before.decision.size() || before.decision[i] < 0))
+      ev.push_back({Event::Decide, g, -1, "decide " + value_name(after.decision[i])});
+  }
+  return ev;
+}
+
 }  // namespace model::om

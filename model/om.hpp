@@ -90,6 +90,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/events.hpp"
 #include "model/protocol.hpp"
 
 namespace model::om {
@@ -155,6 +156,11 @@ class Om {
   [[nodiscard]] std::string format_init(const State& s) const;
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+  // Sequence-chart hook (model/events.hpp): the messages a step appends to
+  // `sent` (a traitor's in the traitor colour when it alters what it got, or
+  // always for a traitor commander), received in the same synchronous step,
+  // and the decisions it makes.
+  [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
 
   // Facts for the report: the message count against its closed form.
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> report_notes() const;
