@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/render.hpp"
+
 namespace cli {
 
 int exit_code(checker::Verdict v) {
@@ -89,6 +91,7 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
     out << "     init " << r.traces[i].init << '\n';
     for (std::size_t k = 0; k < r.steps[i].size(); ++k) out << fmt::format("  {:>3}  {}\n", k + 1, r.steps[i][k]);
     out << "  action path " << v.path.encode() << '\n';
+    out << '\n' << text_chart(e, r.traces[i]);  // the message sequence chart (cli/render.cpp)
   }
   if (trace_path) out << "\ntrace written to " << *trace_path << "  (agree replay " << *trace_path << ")\n";
 }

@@ -14,7 +14,10 @@
 #include <vector>
 
 #include "checker/options.hpp"
+#include "checker/simulate.hpp"
+#include "counterexamples/chart.hpp"
 #include "counterexamples/replay.hpp"
+#include "counterexamples/shrink.hpp"
 #include "counterexamples/trace.hpp"
 #include "model/params.hpp"
 
@@ -33,6 +36,12 @@ struct CheckResult {
   std::vector<std::vector<std::string>> steps;     // per violation: the numbered steps, for printing
 };
 
+struct SimulateResult {
+  checker::Simulation sim;
+  std::string parameters;                          // the resolved "procs=3 msgs=2 ..."
+  std::optional<counterexamples::Trace> trace;     // the first violation, as found (not shrunk)
+};
+
 struct Entry {
   std::string name;
   std::string summary;
@@ -46,6 +55,13 @@ struct Entry {
   std::function<counterexamples::ReplayResult(const model::Params&, const counterexamples::Trace&,
                                               const std::string& file, std::ostream* out)>
       replay;
+  // Replays a trace into a message sequence chart (counterexamples/chart.hpp; throws TraceError).
+  std::function<counterexamples::Chart(const model::Params&, const counterexamples::Trace&, const std::string& file)> chart;
+  // Seeded random walks (checker/simulate.hpp).
+  std::function<SimulateResult(const model::Params&, const checker::Options&, const checker::WalkOptions&)> simulate;
+  // Shortens a trace that fails its property (counterexamples/shrink.hpp; throws TraceError).
+  std::function<counterexamples::ShrinkResult(const model::Params&, const counterexamples::Trace&, const std::string& file)>
+      shrink;
 };
 
 const std::vector<Entry>& registry();

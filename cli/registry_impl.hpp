@@ -2,8 +2,11 @@
 #pragma once
 
 #include "checker/explorer.hpp"
+#include "checker/simulate.hpp"
 #include "cli/registry.hpp"
+#include "counterexamples/chart.hpp"
 #include "counterexamples/replay.hpp"
+#include "counterexamples/shrink.hpp"
 
 namespace cli {
 
@@ -31,6 +34,21 @@ Entry make_entry() {
   };
   e.replay = [](const model::Params& params, const counterexamples::Trace& t, const std::string& file,
                 std::ostream* out) { return counterexamples::replay(P{params}, t, file, out); };
+  e.chart = [](const model::Params& params, const counterexamples::Trace& t, const std::string& file) {
+    return counterexamples::build_chart(P{params}, t, file);
+  };
+  e.simulate = [](const model::Params& params, const checker::Options& o, const checker::WalkOptions& w) {
+    const P p{params};
+    SimulateResult r;
+    r.parameters = params.to_string();
+    r.sim = checker::simulate(p, o, w);
+    if (!r.sim.report.violations.empty())
+      r.trace = counterexamples::make_trace(p, r.parameters, r.sim.report.violations.front());
+    return r;
+  };
+  e.shrink = [](const model::Params& params, const counterexamples::Trace& t, const std::string& file) {
+    return counterexamples::shrink(P{params}, t, file);
+  };
   return e;
 }
 

@@ -1,0 +1,113 @@
+// checker/simulate.hpp — seeded random walks, for configurations too large to
+// exhaust (TLC's -simulate, Stateright's simulation checker).
+//
+// Each walk starts at a random initial state and takes a random enabled action
+// up to `depth` times, stopping early at a terminal state. Every state a walk
+// touches is fingerprinted; a state seen for the first time is checked against
+// the safety properties, a first-seen terminal state against the terminal
+// ones, exactly as in bfs.hpp and dfs.hpp (the same Monitor). The first
+// violation stops the run and is reported as an ordinary Path, so it replays,
+// renders and shrinks like any counterexample.
+//
+// Determinism: one std::mt19937_64 seeded with `seed`, owned by the run (no
+// global RNG), and choices drawn from its raw output with a fixed formula (not
+// std::uniform_int_distribution, whose algorithm differs between standard
+// libraries): the same seed gives the same walks on every platform.
+//
+// A simulation proves nothing: without a violation the verdict is Incomplete
+// (the CLI still exits 0, "no violation found").
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "checker/fingerprint.hpp"
+#include "checker/search_common.hpp"
+#include "checker/store.hpp"
+
+namespace checker {
+
+struct WalkOptions {
+  std::uint64_t walks = 1000;
+  std::uint64_t depth = 100;  // steps per walk at most
+  std::uint64_t seed = 0;
+};
+
+struct Simulation {
+  Report report;               // distinct_states: states the walks touched; transitions: steps taken
+  std::uint64_t walks = 0;     // walks started (the last may have found the violation)
+  std::uint64_t steps = 0;     // steps taken over all walks
+};
+
+// A number in [0, n) from one 64-bit draw (Lemire's multiply-shift; n >= 1).
+inline std::uint64_t pick(std::mt19937_64& rng, std::uint64_t n) {
+  return static_cast<std::uint64_t>((static_cast<unsigned __int128>(rng()) * n) >> 64);
+}
+
+template <model::Protocol P>
+Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
+  using State = typename P::State;
+  using Action = typename P::Action;
+
+  Simulation sim;
+  Report& r = sim.report;
+  r.exact = false;
+  r.fired = zero_fired<P>();
+  Monitor<State> monitor(p.properties(), o, r);
+  Budget budget(o);
+  FingerprintSet seen;
+  std::mt19937_64 rng(w.seed);
+  model::Encoder enc;
+  const auto inits = p.init_states();
+  std::vector<Action> actions;
+  Path path;
+  bool stop = false;
+
+  // Checks s if it is new; returns true when the run must stop.
+  auto visit = [&](const State& s, bool& terminal) {
+    actions.clear();
+    p.actions(s, actions);
+    terminal = actions.empty();
+    enc.clear();
+    enc(s);
+    if (!seen.insert(fingerprint(enc.bytes()))) return false;
+    const auto current = [&] { return path; };
+    if (monitor.on_discover(s, current)) return true;
+    return terminal && monitor.on_terminal(s, current);
+  };
+
+  for (std::uint64_t walk = 0; walk < w.walks && !stop && !inits.empty(); ++walk) {
+    ++sim.walks;
+    path.init = static_cast<std::uint32_t>(pick(rng, inits.size()));
+    path.actions.clear();
+    State s = inits[path.init];
+    bool terminal = false;
+    stop = visit(s, terminal);
+    for (std::uint64_t d = 0; d < w.depth && !stop && !terminal; ++d) {
+      if (const Cut c = budget.check(seen.size(), d, 0); c != Cut::None) {
+        r.cut = c;
+        stop = true;
+        break;
+      }
+      const auto k = static_cast<std::uint32_t>(pick(rng, actions.size()));
+      ++r.transitions;
+      ++sim.steps;
+      ++r.fired[P::kind_of(actions[k])].second;
+      path.actions.push_back(k);
+      r.depth = std::max<std::uint64_t>(r.depth, path.actions.size());
+      if (auto next = p.next_state(s, actions[k])) s = std::move(*next);
+      stop = visit(s, terminal);
+    }
+  }
+
+  r.distinct_states = seen.size();
+  r.store_bytes = seen.bytes();
+  r.seconds = budget.seconds();
+  r.peak_rss_bytes = budget.peak_rss();
+  r.verdict = r.violations.empty() ? Verdict::Incomplete : Verdict::Violated;
+  return sim;
+}
+
+}  // namespace checker

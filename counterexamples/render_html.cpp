@@ -1,0 +1,163 @@
+// counterexamples/render_html.cpp — one self-contained, offline HTML page.
+//
+// The SVG chart inline, a step slider and a numbered step list beside it;
+// clicking a step (in the list or on the chart) shows the full state after it
+// (describe) with the fields that changed highlighted and their previous
+// values. No network, no external file: inline CSS and JavaScript, the rows
+// as JSON in a <script type="application/json"> element.
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "counterexamples/chart.hpp"
+
+namespace counterexamples {
+
+namespace {
+
+constexpr const char* kStyle = R"css(
+  * { box-sizing: border-box; }
+  body { margin: 0; font-family: 'DejaVu Sans', Arial, sans-serif; color: #212529; background: #f1f3f5; }
+  header { padding: 12px 20px; background: #1c4e9c; color: #fff; }
+  header h1 { margin: 0; font-size: 18px; }
+  header p { margin: 4px 0 0; font-size: 14px; }
+  header p.violated { color: #ffd8d8; font-weight: bold; }
+  main { display: flex; align-items: flex-start; gap: 12px; padding: 12px; }
+  #chart-pane { flex: 1 1 auto; overflow: auto; background: #fff; border: 1px solid #dee2e6; max-height: calc(100vh - 90px); }
+  #chart-pane rect.row, #chart-pane text.action { cursor: pointer; }
+  #chart-pane rect.row.selected { fill: #fff3bf; stroke: #f08c00; stroke-width: 2; }
+  aside { flex: 0 0 440px; display: flex; flex-direction: column; gap: 10px; max-height: calc(100vh - 90px); }
+  #controls { display: flex; align-items: center; gap: 6px; background: #fff; border: 1px solid #dee2e6; padding: 8px; }
+  #controls input { flex: 1; }
+  #controls button { font-size: 14px; width: 34px; }
+  #position { font-size: 13px; min-width: 96px; text-align: right; }
+  #steps { margin: 0; padding: 6px 8px 6px 44px; overflow: auto; max-height: 34vh; background: #fff; border: 1px solid #dee2e6;
+           font-family: 'DejaVu Sans Mono', Menlo, monospace; font-size: 12.5px; }
+  #steps li { padding: 2px 6px; cursor: pointer; border-radius: 3px; }
+  #steps li:hover { background: #e7f0fb; }
+  #steps li.violation { color: #c92a2a; font-weight: bold; }
+  #steps li.selected { background: #fff3bf; outline: 1px solid #f08c00; }
+  #state { background: #fff; border: 1px solid #dee2e6; padding: 8px 10px; overflow: auto; }
+  #state h2 { font-size: 14px; margin: 0 0 4px; }
+  #changes { font-size: 12.5px; margin: 0 0 6px; color: #495057; }
+  #state table { border-collapse: collapse; width: 100%; font-family: 'DejaVu Sans Mono', Menlo, monospace; font-size: 12px; }
+  #state th { text-align: left; font-weight: normal; color: #495057; padding: 2px 8px 2px 0; white-space: nowrap; vertical-align: top; }
+  #state td { padding: 2px 0; word-break: break-word; }
+  #state tr.changed th, #state tr.changed td.value { color: #c92a2a; font-weight: bold; }
+  #state td.was { color: #868e96; padding-left: 8px; }
+)css";
+
+constexpr const char* kScript = R"js(
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('agree-data').textContent);
+  var rows = data.rows;
+  var slider = document.getElementById('slider');
+  var items = document.querySelectorAll('#steps li');
+  var bands = document.querySelectorAll('#chart-pane rect.row');
+  var current = -1;
+  function text(tag, value, cls) {
+    var el = document.createElement(tag);
+    el.textContent = value;
+    if (cls) el.className = cls;
+    return el;
+  }
+  function show(r) {
+    r = Math.max(0, Math.min(rows.length - 1, r));
+    current = r;
+    slider.value = String(r);
+    var row = rows[r];
+    items.forEach(function (li) { li.classList.toggle('selected', Number(li.dataset.row) === r); });
+    bands.forEach(function (b) { b.classList.toggle('selected', Number(b.getAttribute('data-row')) === r); });
+    var sel = document.querySelector('#steps li.selected');
+    if (sel && sel.scrollIntoView) sel.scrollIntoView({ block: 'nearest' });
+    document.getElementById('position').textContent = 'step ' + row.step + ' of ' + (rows.length - 1);
+    document.getElementById('state-title').textContent =
+        r === 0 ? 'Initial state (' + row.action + ')' : 'State after step ' + row.step + ': ' + row.action;
+    var changed = {};
+    row.changed.forEach(function (k) { changed[k] = true; });
+    var names = row.changed.map(function (k) { return row.state[k][0]; });
+    document.getElementById('changes').textContent =
+        r === 0 ? 'The initial state: every field.' :
+        names.length ? 'Changed: ' + names.join(', ') + (r === data.violating ? '. ' + data.outcome + '.' : '')
+                     : 'Nothing changed (a self-loop).';
+    var table = document.getElementById('state-table');
+    while (table.firstChild) table.removeChild(table.firstChild);
+    row.state.forEach(function (kv, k) {
+      var tr = document.createElement('tr');
+      tr.dataset.field = kv[0];
+      if (changed[k] && r > 0) tr.className = 'changed';
+      tr.appendChild(text('th', kv[0]));
+      tr.appendChild(text('td', kv[1], 'value'));
+      tr.appendChild(text('td', changed[k] && r > 0 ? 'was ' + rows[r - 1].state[k][1] : '', 'was'));
+      table.appendChild(tr);
+    });
+  }
+  items.forEach(function (li) { li.addEventListener('click', function () { show(Number(li.dataset.row)); }); });
+  document.querySelectorAll('#chart-pane rect.row, #chart-pane text.action').forEach(function (el) {
+    el.addEventListener('click', function () { show(Number(el.getAttribute('data-row'))); });
+  });
+  slider.addEventListener('input', function () { show(Number(slider.value)); });
+  document.getElementById('prev').addEventListener('click', function () { show(current - 1); });
+  document.getElementById('next').addEventListener('click', function () { show(current + 1); });
+  document.addEventListener('keydown', function (e) {
+    if (e.target === slider) return;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') { show(current - 1); e.preventDefault(); }
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') { show(current + 1); e.preventDefault(); }
+    if (e.key === 'Home') show(0);
+    if (e.key === 'End') show(rows.length - 1);
+  });
+  show(data.violating);
+})();
+)js";
+
+}  // namespace
+
+std::string render_html(const Chart& c) {
+  using detail::xml_escape;
+  nlohmann::json j;
+  j["title"] = c.title();
+  j["outcome"] = c.outcome;
+  j["violating"] = c.violating_row();
+  j["lanes"] = c.lanes;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : c.rows) {
+    nlohmann::json state = nlohmann::json::array();
+    for (const auto& [k, v] : row.state) state.push_back({k, v});
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : row.events)
+      events.push_back({{"kind", model::to_string(e.kind)}, {"from", e.from}, {"to", e.to}, {"label", e.label}});
+    rows.push_back({{"step", row.step}, {"action", row.action}, {"state", state}, {"changed", row.changed}, {"events", events}});
+  }
+  j["rows"] = rows;
+  std::string json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Inside <script>, "</" could close the element early.
+  for (std::size_t p = json.find("</"); p != std::string::npos; p = json.find("</", p + 3)) json.replace(p, 2, "<\\/");
+
+  const std::string title = c.title();
+  std::ostringstream o;
+  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    << "<title>" << xml_escape(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
+  o << "<header><h1>" << xml_escape(title) << "</h1><p id=\"outcome\" class=\"" << (c.reproduced ? "violated" : "held") << "\">"
+    << xml_escape(c.outcome) << (c.generic ? " (drawn without an events() hook: one mark per step)" : "")
+    << "</p></header>\n<main>\n";
+  o << "<section id=\"chart-pane\">\n" << detail::svg(c, false) << "</section>\n";
+  o << "<aside>\n<div id=\"controls\"><button id=\"prev\" title=\"previous step\">&#9664;</button>"
+    << "<input id=\"slider\" type=\"range\" min=\"0\" max=\"" << c.violating_row() << "\" value=\"" << c.violating_row()
+    << "\" aria-label=\"step\"><button id=\"next\" title=\"next step\">&#9654;</button><span id=\"position\"></span></div>\n";
+  o << "<ol id=\"steps\" start=\"0\">\n";
+  for (std::size_t r = 0; r < c.rows.size(); ++r) {
+    const bool bad = r == c.violating_row() && r > 0 && c.reproduced;
+    o << "  <li data-row=\"" << r << "\" data-step=\"" << c.rows[r].step << "\"" << (bad ? " class=\"violation\"" : "") << ">"
+      << xml_escape(r == 0 ? "init " + c.rows[r].action : c.rows[r].action) << "</li>\n";
+  }
+  o << "</ol>\n";
+  o << "<section id=\"state\"><h2 id=\"state-title\"></h2><p id=\"changes\"></p><table id=\"state-table\"></table></section>\n";
+  o << "</aside>\n</main>\n";
+  o << "<script type=\"application/json\" id=\"agree-data\">" << json << "</script>\n";
+  o << "<script>" << kScript << "</script>\n</body>\n</html>\n";
+  return o.str();
+}
+
+}  // namespace counterexamples

@@ -1,0 +1,113 @@
+// counterexamples/shrink.hpp — make a counterexample shorter while it still
+// breaks its property (delta debugging over the steps of a trace).
+//
+// A candidate is the current step list with a chunk of steps removed (halves,
+// then quarters, ... then single steps; faults such as crash(p1) are steps
+// like any other, so they go too when they are not needed). It is replayed
+// leniently through the model's own transition functions: a step whose text is
+// not enabled any more is skipped (removing ask(m0) drops the grant(m0) and
+// multicast(m0) that depended on it in the same attempt), and the run is cut at
+// the first state that violates the property. The candidate is kept if it
+// still violates; the result is the list of steps actually taken, so it
+// replays strictly. Steps are only ever removed: the result is never longer
+// than the input, and it fails the same property (for a terminal-state
+// property, in a terminal state).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "counterexamples/replay.hpp"
+#include "counterexamples/trace.hpp"
+#include "model/protocol.hpp"
+
+namespace counterexamples {
+
+struct ShrinkResult {
+  Trace trace;                 // the shorter trace (the input, truncated at its first violation, if nothing goes)
+  std::size_t before = 0;      // steps in the input
+  std::size_t attempts = 0;    // candidate replays
+  bool reproduced = false;     // the input fails its property at all (if not, trace is the input)
+};
+
+namespace detail {
+
+// Replays steps from s, skipping those not enabled; returns the steps taken up
+// to and including the first violation, or nullopt if the property never fails.
+template <model::Protocol P>
+std::optional<std::vector<std::string>> lenient_failure(const P& p, const properties::Property<typename P::State>& prop,
+                                                        typename P::State s, const std::vector<std::string>& steps) {
+  std::vector<std::string> taken;
+  if (violates(p, prop, s)) return taken;
+  std::vector<typename P::Action> actions;
+  for (const auto& text : steps) {
+    actions.clear();
+    p.actions(s, actions);
+    const typename P::Action* chosen = nullptr;
+    for (const auto& a : actions)
+      if (p.format_action(a) == text) {
+        chosen = &a;
+        break;
+      }
+    if (!chosen) continue;
+    if (auto next = p.next_state(s, *chosen)) s = std::move(*next);
+    taken.push_back(text);
+    if (violates(p, prop, s)) return taken;
+  }
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+// t's header must already match P. Throws TraceError for an unknown property
+// or initial state.
+template <model::Protocol P>
+ShrinkResult shrink(const P& p, const Trace& t, const std::string& file) {
+  std::vector<properties::Property<typename P::State>> props;
+  const auto* prop = find_property(p, t.property, props);
+  if (!prop || prop->expectation == properties::Expectation::Sometimes)
+    throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(P::kName));
+  std::optional<typename P::State> init;
+  for (const auto& i : p.init_states())
+    if (p.format_init(i) == t.init) init = i;
+  if (!init) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(P::kName));
+
+  ShrinkResult res;
+  res.before = t.steps.size();
+  res.trace = t;
+  (void)replay(p, t, file, nullptr);  // strictly: throws TraceError, naming the line, if a step is not enabled
+  ++res.attempts;
+  auto first = detail::lenient_failure(p, *prop, *init, t.steps);  // every step is enabled: this is the strict run
+  if (!first) return res;
+  res.reproduced = true;
+  std::vector<std::string> cur = *first;
+
+  std::size_t chunk = std::max<std::size_t>(cur.size() / 2, 1);
+  while (!cur.empty()) {
+    bool progress = false;
+    for (std::size_t i = 0; i < cur.size();) {
+      const std::size_t len = std::min(chunk, cur.size() - i);
+      std::vector<std::string> candidate(cur.begin(), cur.begin() + static_cast<std::ptrdiff_t>(i));
+      candidate.insert(candidate.end(), cur.begin() + static_cast<std::ptrdiff_t>(i + len), cur.end());
+      ++res.attempts;
+      if (auto got = detail::lenient_failure(p, *prop, *init, candidate); got && got->size() < cur.size()) {
+        cur = std::move(*got);
+        progress = true;
+      } else {
+        i += len;
+      }
+    }
+    if (progress) continue;  // try the same chunk size again on the shorter list
+    if (chunk == 1) break;
+    chunk /= 2;
+  }
+  res.trace.steps = std::move(cur);
+  res.trace.step_lines.clear();
+  return res;
+}
+
+}  // namespace counterexamples
