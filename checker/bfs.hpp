@@ -1,103 +1,351 @@
-// checker/bfs.hpp — breadth-first search: every counterexample is a shortest one.
+// checker/bfs.hpp — breadth-first search, level by level, on K threads.
 //
-// The visited set holds fingerprints (or full states with --exact); the queue
-// holds the states not yet expanded. Every state discovered gets an id and one
-// parent edge (parent id, action index): the counterexample path is read back
-// from those edges and its states are rebuilt by re-executing the model, as TLC
-// does with its trace file. Invariants are checked when a state is discovered,
-// so the first violating state found is at minimal depth.
+// Every counterexample is a shortest one: the levels are synchronous (all
+// threads expand level d before any expands d+1), so a violation found while
+// expanding level d is at depth d+1 (or d, for a terminal state), and the
+// search reports the smallest depth among those found. With one thread the
+// counterexample is also the same on every run; with K > 1 it is a shortest
+// one, but which of several shortest ones may vary from run to run.
+//
+// Memory, per state: 8 bytes in the shared fingerprint set (checker/fpset.hpp,
+// or the full state with --exact); the frontier holds states packed in their
+// canonical encoding (model/encode.hpp), never as heap objects, and only two
+// levels at a time; the parent edges go to the trail on disk
+// (checker/trail.hpp). Counterexample states are rebuilt by re-execution.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <limits>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <vector>
 
-#include "checker/fingerprint.hpp"
+#include "checker/fpset.hpp"
 #include "checker/search_common.hpp"
+#include "checker/store.hpp"
+#include "checker/trail.hpp"
 
 namespace checker {
 
-template <model::Protocol P, class Store>
+namespace detail {
+
+// States of one level, as one thread produced them: packed encodings back to
+// back, where each starts, and how each was reached.
+struct LevelSegment {
+  std::string bytes;
+  std::vector<std::uint32_t> starts;
+  std::vector<Trail::Edge> edges;
+  [[nodiscard]] std::size_t size() const { return starts.size(); }
+  [[nodiscard]] std::string_view state(std::size_t i) const {
+    const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : bytes.size();
+    return std::string_view(bytes).substr(starts[i], end - starts[i]);
+  }
+  void add(std::string_view state, Trail::Edge e) {
+    starts.push_back(static_cast<std::uint32_t>(bytes.size()));
+    bytes.append(state);
+    edges.push_back(e);
+  }
+};
+
+// Stops every worker at a safe point so that one of them can grow the table.
+class Pauser {
+ public:
+  explicit Pauser(int workers) : active_(workers) {}
+  void request() { requested_.store(true, std::memory_order_relaxed); }
+  [[nodiscard]] bool requested() const { return requested_.load(std::memory_order_relaxed); }
+  template <class F>
+  void safe_point(F&& action) {
+    if (!requested()) return;
+    std::unique_lock lock(m_);
+    if (!requested_) return;
+    if (++waiting_ == active_) return run(action);
+    const auto gen = generation_;
+    cv_.wait(lock, [&] { return generation_ != gen; });
+  }
+  template <class F>
+  void leave(F&& action) {
+    std::unique_lock lock(m_);
+    --active_;
+    if (requested_ && waiting_ == active_) run(action);
+  }
+
+ private:
+  template <class F>
+  void run(F& action) {  // with m_ held
+    action();
+    requested_ = false;
+    waiting_ = 0;
+    ++generation_;
+    cv_.notify_all();
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::atomic<bool> requested_{false};
+  int active_, waiting_ = 0;
+  std::uint64_t generation_ = 0;
+};
+
+// The visited set as the parallel search sees it: fingerprints, or full states.
+template <bool Exact>
+class SharedStore {
+ public:
+  explicit SharedStore(std::uint64_t budget) : fps_(budget) {}
+  static constexpr bool kExact = Exact;
+  ConcurrentFingerprintSet::Result insert(Fingerprint fp, std::string_view bytes) {
+    if constexpr (Exact) {
+      std::lock_guard lock(m_);
+      const bool fresh = exact_.insert(fp, bytes);
+      return fresh ? ConcurrentFingerprintSet::Result::New : ConcurrentFingerprintSet::Result::Old;
+    } else {
+      return fps_.insert(fp);
+    }
+  }
+  void prefetch(Fingerprint fp) const {
+    if constexpr (!Exact) fps_.prefetch(fp);
+  }
+  [[nodiscard]] bool wants_growth(Fingerprint fp) const { return !Exact && fps_.wants_growth(fp); }
+  bool grow() { return Exact || fps_.grow(); }
+  [[nodiscard]] std::uint64_t size() const { return Exact ? exact_.size() : fps_.size(); }
+  [[nodiscard]] std::uint64_t bytes() const { return Exact ? exact_.bytes() : fps_.bytes(); }
+  [[nodiscard]] std::uint64_t collisions() const { return Exact ? exact_.collisions() : 0; }
+
+ private:
+  ConcurrentFingerprintSet fps_;
+  std::mutex m_;
+  ExactStore exact_;
+};
+
+// A violation seen by some thread: the state is `index` of `level`, or, when
+// `action` >= 0, the successor by that action.
+struct Candidate {
+  std::uint32_t depth;
+  int expectation;  // 0 always, 1 terminal
+  int property;
+  Fingerprint fp;
+  std::size_t level;
+  std::uint64_t index;
+  std::int64_t action;
+  auto key() const { return std::tie(depth, expectation, property, fp); }
+};
+
+}  // namespace detail
+
+template <model::Protocol P, bool Exact>
 Report bfs(const P& p, const Options& o) {
   using State = typename P::State;
   using Action = typename P::Action;
-  constexpr std::uint32_t kRoot = std::numeric_limits<std::uint32_t>::max();
+  using detail::Candidate;
+  using detail::LevelSegment;
+  using Result = ConcurrentFingerprintSet::Result;
 
   Report r;
-  r.exact = Store::kExact;
+  r.exact = Exact;
   r.fired = zero_fired<P>();
-  Monitor<State> monitor(p.properties(), o, r);
+  const PropertySet<State> props(p.properties(), o, r);
   Budget budget(o);
-  Store store;
+  // The table may take 60% of the memory budget; the frontiers need the rest.
+  detail::SharedStore<Exact> store(budget.memory_limit() / 10 * 6);
+  Trail trail;
+  const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
 
-  struct Edge {
-    std::uint32_t parent;  // kRoot for an initial state
-    std::uint32_t choice;  // action index, or the initial state's index
-  };
-  struct Item {
-    State state;
-    std::uint32_t id;
-    std::uint32_t depth;
-  };
-  std::vector<Edge> edges;
-  std::deque<Item> queue;
-  model::Encoder enc;
+  std::mutex found_m;
+  std::vector<Candidate> found;
+  std::atomic<bool> stop{false};
+  std::atomic<int> cut{static_cast<int>(Cut::None)};
+  std::vector<std::atomic<bool>> reached(props.sometimes.size());
+  std::vector<std::atomic<bool>> violated(props.always.size() + props.terminal.size());
 
-  auto path_to = [&](std::uint32_t id) {
-    Path path;
-    for (; edges[id].parent != kRoot; id = edges[id].parent) path.actions.push_back(edges[id].choice);
-    path.init = edges[id].choice;
-    std::reverse(path.actions.begin(), path.actions.end());
-    return path;
+  // Records a violation; returns true if the search must stop.
+  auto record = [&](Candidate c) {
+    auto& flag = violated[static_cast<std::size_t>(c.expectation ? static_cast<int>(props.always.size()) + c.property : c.property)];
+    if (flag.exchange(true) && o.keep_going) return false;
+    std::lock_guard lock(found_m);
+    found.push_back(c);
+    if (!o.keep_going) stop.store(true);
+    return !o.keep_going;
   };
-  // Returns true when the search must stop.
-  auto discover = [&](State&& s, std::uint32_t parent, std::uint32_t choice, std::uint32_t depth) {
-    enc.clear();
-    enc(s);
-    if (!store.insert(fingerprint(enc.bytes()), enc.bytes())) return false;
-    const auto id = static_cast<std::uint32_t>(edges.size());
-    edges.push_back({parent, choice});
-    r.depth = std::max<std::uint64_t>(r.depth, depth);
-    if (monitor.on_discover(s, [&] { return path_to(id); })) return true;
-    queue.push_back({std::move(s), id, depth});
-    return false;
+  auto set_cut = [&](Cut c) {
+    int none = static_cast<int>(Cut::None);
+    cut.compare_exchange_strong(none, static_cast<int>(c));
+    stop.store(true);
+  };
+  auto note_reached = [&](const State& s) {
+    for (std::size_t i = 0; i < props.sometimes.size(); ++i)
+      if (!reached[i].load(std::memory_order_relaxed) && props.sometimes[i].holds(s)) reached[i].store(true);
   };
 
-  bool stop = false;
-  auto inits = p.init_states();
-  for (std::uint32_t i = 0; i < inits.size() && !stop; ++i) stop = discover(std::move(inits[i]), kRoot, i, 0);
-
-  std::vector<Action> actions;
-  while (!stop && !queue.empty()) {
-    if (const Cut c = budget.check(store.size(), queue.front().depth, queue.size()); c != Cut::None) {
-      r.cut = c;
-      break;
+  // Level 0: the initial states.
+  std::vector<LevelSegment> level(1);
+  {
+    model::Encoder enc;
+    auto inits = p.init_states();
+    for (std::uint32_t i = 0; i < inits.size(); ++i) {
+      enc.clear();
+      enc(inits[i]);
+      const Fingerprint fp = fingerprint(enc.bytes());
+      if (store.insert(fp, enc.bytes()) != Result::New) continue;
+      level[0].add(enc.bytes(), {Trail::kRoot, i});
+      note_reached(inits[i]);
+      if (const int k = PropertySet<State>::first_failing(props.always, inits[i]); k >= 0)
+        record({0, 0, k, fp, 0, level[0].size() - 1, -1});
     }
-    Item item = std::move(queue.front());
-    queue.pop_front();
-    actions.clear();
-    p.actions(item.state, actions);
-    if (actions.empty()) {
-      stop = monitor.on_terminal(item.state, [&] { return path_to(item.id); });
-      continue;
-    }
-    if (o.max_depth && item.depth >= o.max_depth) {
-      r.cut = Cut::MaxDepth;  // not expanded: the search below this depth is unknown
-      continue;
-    }
-    for (std::uint32_t k = 0; k < actions.size() && !stop; ++k) {
-      ++r.transitions;
-      ++r.fired[P::kind_of(actions[k])].second;
-      if (auto next = p.next_state(item.state, actions[k]))
-        stop = discover(std::move(*next), item.id, k, item.depth + 1);
-    }
+    trail.append_level(level[0].edges);
+    level[0].edges = {};
   }
 
+  std::uint64_t transitions = 0, terminal_states = 0;
+  std::vector<std::uint64_t> fired(r.fired.size());
+  std::size_t depth = 0;
+  while (!stop.load() && !level.empty()) {
+    std::vector<std::uint64_t> base{0};  // global index of each segment's first state
+    for (const auto& seg : level) base.push_back(base.back() + seg.size());
+    const std::uint64_t width = base.back();
+    if (width == 0) break;
+    r.depth = depth;
+    if (o.max_depth && depth >= o.max_depth) {
+      // Expand nothing further; the states that have successors make the run incomplete.
+      bool any = false;
+      std::vector<Action> actions;
+      for (std::size_t si = 0; si < level.size(); ++si)
+        for (std::size_t i = 0; i < level[si].size(); ++i) {
+          const State s = model::decode<State>(level[si].state(i));
+          actions.clear();
+          p.actions(s, actions);
+          any = any || !actions.empty();
+          if (!actions.empty()) continue;
+          ++terminal_states;
+          if (const int k = PropertySet<State>::first_failing(props.terminal, s); k >= 0) {
+            model::Encoder enc;
+            enc(s);
+            record({static_cast<std::uint32_t>(depth), 1, k, fingerprint(enc.bytes()), depth, base[si] + i, -1});
+          }
+        }
+      if (any) r.cut = Cut::MaxDepth;
+      break;
+    }
+
+    constexpr std::uint64_t kChunk = 64;
+    std::atomic<std::uint64_t> next_chunk{0};
+    const unsigned workers = static_cast<unsigned>(std::min<std::uint64_t>(threads, (width + kChunk - 1) / kChunk));
+    std::vector<LevelSegment> next(workers);
+    std::vector<std::uint64_t> w_transitions(workers), w_terminals(workers);
+    std::vector<std::vector<std::uint64_t>> w_fired(workers, std::vector<std::uint64_t>(fired.size()));
+    detail::Pauser pauser(static_cast<int>(workers));
+    auto grow = [&] {
+      if (!store.grow()) set_cut(Cut::MemoryLimit);
+    };
+
+    auto work = [&](unsigned w) {
+      model::Encoder enc;
+      std::vector<Action> actions;
+      std::vector<State> succ;
+      std::vector<std::uint32_t> succ_action;
+      std::uint64_t since_check = 0;
+      LevelSegment& out = next[w];
+      while (!stop.load(std::memory_order_relaxed)) {
+        const std::uint64_t first = next_chunk.fetch_add(kChunk);
+        if (first >= width) break;
+        std::size_t seg = static_cast<std::size_t>(std::upper_bound(base.begin(), base.end(), first) - base.begin() - 1);
+        for (std::uint64_t g = first; g < std::min(first + kChunk, width) && !stop.load(std::memory_order_relaxed); ++g) {
+          while (g >= base[seg + 1]) ++seg;
+          pauser.safe_point(grow);
+          const State s = model::decode<State>(level[seg].state(g - base[seg]));
+          actions.clear();
+          p.actions(s, actions);
+          if (actions.empty()) {
+            ++w_terminals[w];
+            if (const int k = PropertySet<State>::first_failing(props.terminal, s); k >= 0) {
+              enc.clear();
+              enc(s);
+              if (record({static_cast<std::uint32_t>(depth), 1, k, fingerprint(enc.bytes()), depth, g, -1})) break;
+            }
+            continue;
+          }
+          for (std::uint32_t k = 0; k < actions.size(); ++k) {
+            ++w_transitions[w];
+            ++w_fired[w][P::kind_of(actions[k])];
+            auto t = p.next_state(s, actions[k]);
+            if (!t) continue;  // a self-loop
+            enc.clear();
+            enc(*t);
+            const Fingerprint fp = fingerprint(enc.bytes());
+            Result res = store.insert(fp, enc.bytes());
+            while (res == Result::Full && !stop.load()) {  // pause everyone, grow, retry
+              pauser.request();
+              pauser.safe_point(grow);
+              res = store.insert(fp, enc.bytes());
+            }
+            if (res != Result::New) continue;
+            if (store.wants_growth(fp)) pauser.request();
+            note_reached(*t);
+            out.add(enc.bytes(), {static_cast<std::uint32_t>(g), k});
+            if (const int bad = PropertySet<State>::first_failing(props.always, *t); bad >= 0)
+              if (record({static_cast<std::uint32_t>(depth + 1), 0, bad, fp, depth, g, k})) break;
+          }
+          if (w == 0 && ++since_check >= 16) {
+            since_check = 0;
+            if (const Cut c = budget.check(store.size(), depth, width - std::min(width, next_chunk.load())); c != Cut::None)
+              set_cut(c);
+          }
+        }
+      }
+      pauser.leave(grow);
+    };
+    if (workers <= 1) {
+      work(0);
+    } else {
+      std::vector<std::thread> pool;
+      for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work, w);
+      work(0);
+      for (auto& t : pool) t.join();
+    }
+    for (unsigned w = 0; w < workers; ++w) {
+      transitions += w_transitions[w];
+      terminal_states += w_terminals[w];
+      for (std::size_t k = 0; k < fired.size(); ++k) fired[k] += w_fired[w][k];
+    }
+    if (!stop.load())
+      if (const Cut c = budget.check(store.size(), depth, 0, true); c != Cut::None) set_cut(c);
+    // The next level: its edges go to the trail, its states stay packed.
+    std::vector<Trail::Edge> edges;
+    for (auto& seg : next) {
+      edges.insert(edges.end(), seg.edges.begin(), seg.edges.end());
+      seg.edges = {};
+    }
+    if (!edges.empty()) trail.append_level(edges);
+    level = std::move(next);
+    ++depth;
+    if (std::all_of(level.begin(), level.end(), [](const LevelSegment& s) { return s.size() == 0; })) break;
+  }
+  if (r.cut == Cut::None) r.cut = static_cast<Cut>(cut.load());
+
+  // Report the violations: per property the smallest (depth, fingerprint), in property order.
+  std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) { return a.key() < b.key(); });
+  std::vector<bool> reported(props.always.size() + props.terminal.size());
+  std::vector<Candidate> chosen;
+  for (const auto& c : found) {
+    const auto slot = static_cast<std::size_t>(c.expectation ? static_cast<int>(props.always.size()) + c.property : c.property);
+    if (reported[slot]) continue;
+    reported[slot] = true;
+    chosen.push_back(c);
+    if (!o.keep_going) break;
+  }
+  for (const auto& c : chosen) {
+    Path path = trail.path_to(c.level, c.index);
+    if (c.action >= 0) path.actions.push_back(static_cast<std::uint32_t>(c.action));
+    const auto& list = c.expectation ? props.terminal : props.always;
+    r.violations.push_back({list[static_cast<std::size_t>(c.property)].name, std::move(path)});
+  }
+  for (std::size_t i = 0; i < reached.size(); ++i) r.reachability[i].reached = reached[i].load();
+  for (std::size_t k = 0; k < fired.size(); ++k) r.fired[k].second = fired[k];
+  r.transitions = transitions;
+  r.terminal_states = terminal_states;
   r.distinct_states = store.size();
   r.collisions = store.collisions();
-  r.store_bytes = store.bytes() + edges.capacity() * sizeof(Edge);
+  r.store_bytes = store.bytes();
   r.seconds = budget.seconds();
   r.peak_rss_bytes = budget.peak_rss();
   r.verdict = final_verdict(r);

@@ -17,48 +17,67 @@ namespace checker {
 std::uint64_t current_rss_bytes();
 std::uint64_t physical_memory_bytes();
 
+// The properties a search checks, selected by --property and sorted by
+// expectation. Immutable once built, so search threads share it.
 template <class State>
-class Monitor {
- public:
+struct PropertySet {
   using Prop = properties::Property<State>;
+  std::vector<Prop> always, terminal, sometimes;
 
-  Monitor(std::vector<Prop> all, const Options& o, Report& r) : keep_going_(o.keep_going), report_(r) {
+  PropertySet(std::vector<Prop> all, const Options& o, Report& r) {
     for (auto& p : all) {
       bool wanted = o.properties.empty() || p.expectation == properties::Expectation::Sometimes;
       for (const auto& n : o.properties) wanted = wanted || n == p.name;
       if (!wanted) continue;
       if (p.expectation == properties::Expectation::Sometimes) {
-        report_.reachability.push_back({p.name, false});
-        sometimes_.push_back(std::move(p));
+        r.reachability.push_back({p.name, false});
+        sometimes.push_back(std::move(p));
       } else {
-        report_.checked.push_back(p.name);
-        (p.expectation == properties::Expectation::Always ? always_ : terminal_).push_back(std::move(p));
+        r.checked.push_back(p.name);
+        (p.expectation == properties::Expectation::Always ? always : terminal).push_back(std::move(p));
       }
     }
     for (const auto& n : o.properties) {
       bool known = false;
-      for (const auto& c : report_.checked) known = known || c == n;
-      for (const auto& s : sometimes_) known = known || s.name == n;
+      for (const auto& c : r.checked) known = known || c == n;
+      for (const auto& x : sometimes) known = known || x.name == n;
       if (!known) throw std::invalid_argument("unknown property '" + n + "'");
     }
-    violated_always_.assign(always_.size(), false);
-    violated_terminal_.assign(terminal_.size(), false);
+  }
+  // The index of the first property of `props` that fails in s, or -1.
+  static int first_failing(const std::vector<Prop>& props, const State& s) {
+    for (std::size_t i = 0; i < props.size(); ++i)
+      if (!props[i].holds(s)) return static_cast<int>(i);
+    return -1;
+  }
+};
+
+// Single-threaded property bookkeeping for the sequential strategies.
+template <class State>
+class Monitor {
+ public:
+  using Prop = properties::Property<State>;
+
+  Monitor(std::vector<Prop> all, const Options& o, Report& r)
+      : keep_going_(o.keep_going), report_(r), props_(std::move(all), o, r) {
+    violated_always_.assign(props_.always.size(), false);
+    violated_terminal_.assign(props_.terminal.size(), false);
   }
 
   // A state just discovered: returns true if the search must stop now.
   template <class PathFn>
   bool on_discover(const State& s, PathFn&& path) {
-    for (std::size_t i = 0; i < sometimes_.size(); ++i)
-      if (!report_.reachability[i].reached && sometimes_[i].holds(s)) report_.reachability[i].reached = true;
-    return check(always_, violated_always_, s, path);
+    for (std::size_t i = 0; i < props_.sometimes.size(); ++i)
+      if (!report_.reachability[i].reached && props_.sometimes[i].holds(s)) report_.reachability[i].reached = true;
+    return check(props_.always, violated_always_, s, path);
   }
   // A state with no enabled action: returns true if the search must stop now.
   template <class PathFn>
   bool on_terminal(const State& s, PathFn&& path) {
     ++report_.terminal_states;
-    return check(terminal_, violated_terminal_, s, path);
+    return check(props_.terminal, violated_terminal_, s, path);
   }
-  [[nodiscard]] bool has_terminal_properties() const { return !terminal_.empty(); }
+  [[nodiscard]] bool has_terminal_properties() const { return !props_.terminal.empty(); }
 
  private:
   template <class PathFn>
@@ -74,7 +93,7 @@ class Monitor {
 
   bool keep_going_;
   Report& report_;
-  std::vector<Prop> always_, terminal_, sometimes_;
+  PropertySet<State> props_;
   std::vector<bool> violated_always_, violated_terminal_;
 };
 
@@ -87,9 +106,10 @@ class Budget {
         memory_limit_(o.memory_limit_mib ? o.memory_limit_mib << 20 : physical_memory_bytes() / 10 * 9) {}
 
   // Returns the reason to stop, or Cut::None.
-  Cut check(std::uint64_t states, std::uint64_t depth, std::uint64_t queue) {
+  // `now`: skip the once-in-1024-calls gating (a level boundary, say).
+  Cut check(std::uint64_t states, std::uint64_t depth, std::uint64_t queue, bool now = false) {
     if (o_.max_states && states >= o_.max_states) return Cut::MaxStates;
-    if (++tick_ % 1024 != 0) return Cut::None;
+    if (++tick_ % 1024 != 0 && !now) return Cut::None;
     if (o_.interrupt && o_.interrupt->load(std::memory_order_relaxed)) return Cut::Interrupted;
     const double t = seconds();
     if (o_.time_limit > 0 && t >= o_.time_limit) return Cut::TimeLimit;
@@ -107,6 +127,7 @@ class Budget {
   [[nodiscard]] double seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
+  [[nodiscard]] std::uint64_t memory_limit() const { return memory_limit_; }
   [[nodiscard]] std::uint64_t peak_rss() const { return std::max(peak_rss_, current_rss_bytes()); }
 
  private:

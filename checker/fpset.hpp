@@ -1,0 +1,151 @@
+// checker/fpset.hpp — the visited set shared by the search threads: 64-bit
+// fingerprints, 8 bytes a slot, lock-free.
+//
+// The table is split into 256 segments by the fingerprint's top byte. Each
+// segment is an open-addressing array with linear probing; a slot is 0 (empty)
+// or a fingerprint, claimed with one compare-and-swap (TLC's FPSet, SPIN's hash
+// store, Stateright's DashMap, in the flattest form). The home slot is the
+// fingerprint scaled to the capacity (Lemire's fast range), so capacities need
+// not be powers of two and a table can fill its memory budget exactly.
+//
+// Growing is not lock-free: the search pauses every thread at a safe point
+// (between two states) and one thread grows the segments over 75% load, one at
+// a time, so the transient extra memory is one segment. Within the memory
+// budget a segment doubles; when the budget would be exceeded it grows to what
+// fits, and a segment over 95% load that cannot grow makes the search stop as
+// incomplete (memory-limit) instead of slowing to a crawl or being killed.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <new>
+
+#include "checker/fingerprint.hpp"
+
+namespace checker {
+
+class ConcurrentFingerprintSet {
+ public:
+  static constexpr int kSegmentBits = 8;
+  static constexpr std::size_t kSegments = std::size_t{1} << kSegmentBits;
+
+  // budget_bytes: what the table may use at most, all segments together.
+  explicit ConcurrentFingerprintSet(std::uint64_t budget_bytes, std::size_t initial_slots_per_segment = 1024)
+      : max_slots_per_segment_(std::max<std::uint64_t>(budget_bytes / sizeof(Fingerprint) / kSegments, 64)) {
+    for (auto& s : segments_) s.allocate(std::min<std::size_t>(initial_slots_per_segment, max_slots_per_segment_));
+  }
+
+  enum class Result { New, Old, Full };
+
+  // Thread-safe against other insert() calls, not against grow().
+  Result insert(Fingerprint fp) {
+    Segment& seg = segments_[fp >> (64 - kSegmentBits)];
+    if (seg.count.load(std::memory_order_relaxed) * 20 >= seg.capacity * 19) {
+      if (seg.contains(fp)) return Result::Old;
+      return Result::Full;  // over 95%: the caller must grow (or stop) first
+    }
+    const std::size_t cap = seg.capacity;
+    std::size_t i = home(fp, cap);
+    for (;;) {
+      std::atomic_ref<Fingerprint> slot(seg.slots[i]);
+      Fingerprint cur = slot.load(std::memory_order_relaxed);
+      if (cur == fp) return Result::Old;
+      if (cur == 0) {
+        if (slot.compare_exchange_strong(cur, fp, std::memory_order_relaxed)) {
+          seg.count.fetch_add(1, std::memory_order_relaxed);
+          return Result::New;
+        }
+        if (cur == fp) return Result::Old;
+      }
+      if (++i == cap) i = 0;
+    }
+  }
+
+  void prefetch(Fingerprint fp) const {
+    const Segment& seg = segments_[fp >> (64 - kSegmentBits)];
+    __builtin_prefetch(&seg.slots[home(fp, seg.capacity)]);
+  }
+
+  // Is any segment over 75% load (time to grow at the next pause)?
+  [[nodiscard]] bool wants_growth(Fingerprint fp) const {
+    const Segment& seg = segments_[fp >> (64 - kSegmentBits)];
+    return seg.count.load(std::memory_order_relaxed) * 4 >= seg.capacity * 3 && seg.capacity < max_slots_per_segment_;
+  }
+
+  // Only while no insert() runs. Returns false when some segment is full and
+  // cannot grow within the budget.
+  bool grow() {
+    bool ok = true;
+    for (auto& seg : segments_) {
+      const std::uint64_t n = seg.count.load();
+      if (n * 4 < seg.capacity * 3) continue;
+      const std::size_t target = std::min<std::size_t>(seg.capacity * 2, max_slots_per_segment_);
+      if (target > seg.capacity) seg.rehash(target);
+      if (seg.count.load() * 20 >= seg.capacity * 19) ok = false;
+    }
+    return ok;
+  }
+
+  [[nodiscard]] std::uint64_t size() const {
+    std::uint64_t n = 0;
+    for (const auto& s : segments_) n += s.count.load(std::memory_order_relaxed);
+    return n;
+  }
+  [[nodiscard]] std::uint64_t bytes() const {
+    std::uint64_t n = 0;
+    for (const auto& s : segments_) n += s.capacity * sizeof(Fingerprint);
+    return n;
+  }
+
+ private:
+  static std::size_t home(Fingerprint fp, std::size_t cap) {
+    return static_cast<std::size_t>((static_cast<unsigned __int128>(fp << kSegmentBits) * cap) >> 64);
+  }
+
+  struct Free {
+    void operator()(Fingerprint* p) const { std::free(p); }
+  };
+  struct Segment {
+    std::unique_ptr<Fingerprint[], Free> slots;
+    std::size_t capacity = 0;
+    std::atomic<std::uint64_t> count{0};
+
+    void allocate(std::size_t cap) {
+      // calloc: large tables come zeroed from the kernel, page by page as touched
+      auto* p = static_cast<Fingerprint*>(std::calloc(cap, sizeof(Fingerprint)));
+      if (!p) throw std::bad_alloc();
+      slots.reset(p);
+      capacity = cap;
+    }
+    [[nodiscard]] bool contains(Fingerprint fp) const {
+      for (std::size_t i = home(fp, capacity), probes = 0; probes < capacity; ++probes) {
+        const Fingerprint cur = std::atomic_ref<Fingerprint>(slots[i]).load(std::memory_order_relaxed);
+        if (cur == fp) return true;
+        if (cur == 0) return false;
+        if (++i == capacity) i = 0;
+      }
+      return false;
+    }
+    void rehash(std::size_t cap) {
+      std::unique_ptr<Fingerprint[], Free> old = std::move(slots);
+      const std::size_t old_cap = capacity;
+      allocate(cap);
+      for (std::size_t j = 0; j < old_cap; ++j) {
+        const Fingerprint fp = old[j];
+        if (fp == 0) continue;
+        std::size_t i = home(fp, capacity);
+        while (slots[i] != 0)
+          if (++i == capacity) i = 0;
+        slots[i] = fp;
+      }
+    }
+  };
+
+  std::uint64_t max_slots_per_segment_;
+  Segment segments_[kSegments];
+};
+
+}  // namespace checker
