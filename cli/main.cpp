@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -28,6 +30,8 @@
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+// Set only by fuzz/cli_fuzz.cpp: parse and validate the command line, run nothing.
+bool g_parse_only = false;
 extern "C" void on_signal(int) { g_interrupted.store(true); }
 
 struct CheckFlags {
@@ -43,17 +47,41 @@ struct CheckFlags {
   std::string trace_dir = "traces";
 };
 
+// A count (--max-states, --max-depth, --memory-limit): decimal digits only, and
+// it must fit in 64 bits. CLI11 alone wraps "-1", accepts "0x10" and saturates
+// "99999999999999999999999" silently.
+const CLI::Validator kCount(
+    [](std::string& v) -> std::string {
+      std::uint64_t n = 0;
+      const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (v.empty() || v[0] == '-' || v[0] == '+' || ec == std::errc::invalid_argument || p != v.data() + v.size())
+        return "'" + v + "' is not a whole number";
+      if (ec == std::errc::result_out_of_range) return v + " is too large (at most 18446744073709551615)";
+      return "";
+    },
+    "COUNT");
+// Seconds: a finite number (CLI::Range lets "nan" through).
+const CLI::Validator kSeconds(
+    [](std::string& v) -> std::string {
+      double d = 0;
+      const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+      if (v.empty() || ec != std::errc() || p != v.data() + v.size() || !std::isfinite(d))
+        return "'" + v + "' is not a number of seconds";
+      return "";
+    },
+    "SECONDS");
+
 void add_check_flags(CLI::App* cmd, CheckFlags& f) {
   cmd->add_option("--search", f.search, "bfs (shortest counterexamples), dfs (less memory) or tree (tree-shaped protocols, their default)")
       ->check(CLI::IsMember({"bfs", "dfs", "tree"}));
   cmd->add_flag("--exact", f.exact, "store full states instead of 64-bit fingerprints");
   cmd->add_option("--reduce", f.reduce, "state-space reduction: none")->check(CLI::IsMember({"none", "por", "symmetry", "all"}));
-  cmd->add_option("--threads", f.threads, "worker threads")->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--max-states", f.max_states, "stop after this many distinct states (incomplete)");
-  cmd->add_option("--max-depth", f.max_depth, "do not expand states deeper than this (incomplete)");
-  cmd->add_option("--time-limit", f.time_limit, "stop after SECONDS (incomplete)")->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("--threads", f.threads, "worker threads")->check(kCount)->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--max-states", f.max_states, "stop after this many distinct states (incomplete)")->check(kCount);
+  cmd->add_option("--max-depth", f.max_depth, "do not expand states deeper than this (incomplete)")->check(kCount);
+  cmd->add_option("--time-limit", f.time_limit, "stop after SECONDS (incomplete)")->check(kSeconds)->check(CLI::Range(0.0, 1e9));
   cmd->add_option("--memory-limit", f.memory_limit, "stop when the process uses MIB of memory (incomplete)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+      ->check(kCount)->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   cmd->add_option("--property", f.properties, "check only this property (repeatable)");
   cmd->add_flag("--json", f.json, "print one JSON object on stdout");
   cmd->add_flag("--keep-going", f.keep_going, "explore everything; report the first violation of each property");
@@ -188,7 +216,19 @@ int run(int argc, char** argv) {
   std::vector<std::pair<CLI::App*, const cli::Command*>> extra;
   for (const auto& c : cli::commands()) extra.emplace_back(c.setup(app), &c);
 
-  // An unknown protocol gets a sentence that names the known ones.
+  // An unknown command or protocol gets a sentence that names the known ones.
+  if (argc >= 2 && argv[1][0] != '-') {
+    std::string known;
+    bool found = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+      found = found || sub->get_name() == argv[1];
+    }
+    if (!found) {
+      std::cerr << "agree: error: unknown command '" << argv[1] << "' (known: " << known << ")\n";
+      return cli::kExitUsage;
+    }
+  }
   if (argc >= 3 && std::string(argv[1]) == "check" && argv[2][0] != '-' && !cli::find_protocol(argv[2])) {
     std::cerr << "agree: error: unknown protocol '" << argv[2] << "' (known: " << cli::protocol_names() << ")\n";
     return cli::kExitUsage;
@@ -206,6 +246,14 @@ int run(int argc, char** argv) {
     return cli::kExitUsage;
   }
 
+  if (g_parse_only) {
+    for (const auto& e : cli::registry())
+      if (check->got_subcommand(e.name)) {
+        model::Params params(e.params);
+        for (const auto& [name, value] : given[e.name]) params.set(name, value);
+      }
+    return 0;
+  }
   for (const auto& [sub, c] : extra)
     if (sub->parsed()) return c->run();
   if (app.got_subcommand("list")) return run_list(std::cout);

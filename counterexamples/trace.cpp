@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace counterexamples {
@@ -151,9 +152,16 @@ Trace read_trace_file(const std::string& path) {
   if (!ec && size > kMaxFile) throw TraceError(path, 0, "file larger than 64 MiB, not a trace");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw TraceError(path, 0, std::string("cannot read: ") + std::strerror(errno));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return parse_trace(buf.str(), path);
+  // Read at most kMaxFile + 1 bytes: a device or pipe (/dev/zero) has no size
+  // to check beforehand and must not be read forever.
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxFile) throw TraceError(path, 0, "file larger than 64 MiB, not a trace");
+  }
+  if (in.bad()) throw TraceError(path, 0, "cannot read: I/O error");
+  return parse_trace(text, path);
 }
 
 namespace {
@@ -181,6 +189,43 @@ std::string write_temp(const std::string& dir, const std::string& text) {
   return tmpl;
 }
 
+// Writes text to an O_TMPFILE file in dir and links it as DIR/STEM[-N]EXT.
+// Returns nullopt where O_TMPFILE or /proc is unavailable (the caller falls
+// back to a named temporary file); throws on any other failure.
+std::optional<std::string> write_unnamed(const std::string& dir, const std::string& stem, const std::string& ext,
+                                         const std::string& text) {
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0) return std::nullopt;
+  const auto fail = [&](const std::string& what) {
+    const std::string err = std::strerror(errno);
+    ::close(fd);
+    throw std::runtime_error(what + ": " + err);
+  };
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("cannot write a file in " + dir);
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) fail("cannot write a file in " + dir);
+  const std::string self = "/proc/self/fd/" + std::to_string(fd);
+  for (int n = 1; n < 100000; ++n) {
+    const std::string path = (std::filesystem::path(dir) / (stem + (n == 1 ? "" : "-" + std::to_string(n)) + ext)).string();
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {  // never overwrites
+      ::close(fd);
+      return path;
+    }
+    if (errno == EEXIST) continue;
+    if (n == 1 && errno == ENOENT) {  // no /proc
+      ::close(fd);
+      return std::nullopt;
+    }
+    fail("cannot create " + path);
+  }
+  ::close(fd);
+  throw std::runtime_error("too many files named " + stem + "* in " + dir);
+}
+
 }  // namespace
 
 std::string write_new_file(const std::string& dir, const std::string& stem, const std::string& ext,
@@ -188,6 +233,9 @@ std::string write_new_file(const std::string& dir, const std::string& stem, cons
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create directory " + dir + ": " + ec.message());
+  // First choice: an unnamed O_TMPFILE file, linked into place once written,
+  // so a process killed mid-write (SIGKILL) leaves nothing behind at all.
+  if (std::optional<std::string> path = write_unnamed(dir, stem, ext, text)) return *path;
   const std::string tmp = write_temp(dir, text);
   for (int n = 1; n < 100000; ++n) {
     const std::string name = stem + (n == 1 ? "" : "-" + std::to_string(n)) + ext;

@@ -49,11 +49,16 @@ void Params::set(const std::string& name, const std::string& text) {
 void Params::set_all(const std::string& text) {
   std::istringstream in(text);
   std::string item;
+  std::vector<std::string> seen;
   while (in >> item) {
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0)
       throw ParamError("parameter '" + item + "' is not of the form name=value");
-    set(item.substr(0, eq), item.substr(eq + 1));
+    const std::string name = item.substr(0, eq);
+    for (const auto& n : seen)
+      if (n == name) throw ParamError("parameter '" + name + "' is given twice");
+    seen.push_back(name);
+    set(name, item.substr(eq + 1));
   }
 }
 
