@@ -51,6 +51,16 @@ const std::vector<SuiteRow>& suite_rows() {
       {"twophase", "rms=6", "holds", "", 50'816, "TwoPhase.tla's published count"},
       {"twophase", "rms=3 variant=eager-commit", "violated", "consistency", 0,
        "committing on one Prepared lets another RM abort"},
+      // ---- om
+      {"om", "generals=3 traitors=1", "violated", "IC2", 0, "three generals cannot beat one traitor"},
+      {"om", "generals=4 traitors=1", "holds", "", 0, "N > 3T: OM(1) with four generals, all 32 strategies"},
+      {"om", "generals=4 traitors=2", "violated", "IC1", 0, "OM(2) needs seven generals against two traitors"},
+      {"om", "generals=7 traitors=1", "holds", "", 0, "OM(1) with seven generals"},
+      // ---- sm
+      {"sm", "generals=3 traitors=1", "holds", "", 0, "signed messages: three generals beat one traitor"},
+      {"sm", "generals=4 traitors=2", "holds", "", 0, "SM(2) holds for any number of generals"},
+      {"sm", "generals=4 traitors=2 rounds=1", "violated", "IC1", 0, "more traitors than rounds"},
+      {"sm", "generals=3 traitors=1 rounds=0", "violated", "IC1", 0, "SM(0): a traitor commander splits the lieutenants"},
       // ---- more protocols: add their rows here
   };
   return rows;
