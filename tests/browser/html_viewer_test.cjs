@@ -1,0 +1,121 @@
+// The HTML counterexample viewer in headless Chromium (CTest label "browser").
+//
+//   node html_viewer_test.cjs AGREE_BINARY OUTPUT_DIR
+//
+// Checks ISIS without tie-break (the shortest total-order violation), renders
+// it to one HTML file, opens that file offline in /usr/bin/chromium, clicks
+// step 3 in the step list, checks the state panel (title, changed fields and
+// their values), clicks a row of the chart, moves the slider, and saves a
+// screenshot to OUTPUT_DIR/html-viewer.png. Any network request fails the
+// test. Exit 0 passed, 1 failed, 77 skipped (no chromium or playwright-core:
+// run scripts/install-browser-deps.sh).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const CHROMIUM = '/usr/bin/chromium';
+const [agree, outDir] = process.argv.slice(2);
+if (!agree || !outDir) {
+  console.error('usage: node html_viewer_test.cjs AGREE_BINARY OUTPUT_DIR');
+  process.exit(2);
+}
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch (e) {
+  console.log('SKIP: playwright-core is not installed (scripts/install-browser-deps.sh)');
+  process.exit(77);
+}
+if (!fs.existsSync(CHROMIUM)) {
+  console.log('SKIP: ' + CHROMIUM + ' is not installed (scripts/install-browser-deps.sh)');
+  process.exit(77);
+}
+
+let failures = 0, passed = 0;
+function check(ok, what) {
+  console.log((ok ? 'ok   ' : 'FAIL ') + what);
+  if (ok) passed++;
+  else failures++;
+}
+
+(async () => {
+  fs.mkdirSync(outDir, { recursive: true });
+  const traces = fs.mkdtempSync(path.join(outDir, 'traces-'));
+  // agree check exits 1 on a violation: that is the expected outcome here.
+  let json;
+  try {
+    execFileSync(agree, ['check', 'isis', '--procs', '3', '--msgs', '2', '--variant', 'no-tiebreak', '--json',
+                         '--trace-dir', traces]);
+    throw new Error('agree check found no violation');
+  } catch (e) {
+    if (e.status !== 1) throw e;
+    json = JSON.parse(e.stdout.toString());
+  }
+  const html = path.join(outDir, 'isis-no-tiebreak.html');
+  if (fs.existsSync(html)) fs.unlinkSync(html);
+  execFileSync(agree, ['render', json.trace, '--format', 'html', '-o', html]);
+  check(fs.statSync(html).size > 1000, 'agree render wrote ' + html);
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const requests = [];
+    page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto('file://' + path.resolve(html));
+
+    // Opened on the violating step.
+    check((await page.textContent('#state-title')).startsWith('State after step 16: agree(p2, m1, 2)'),
+          'opens on the violating step 16');
+    check((await page.locator('#steps li.selected').getAttribute('data-step')) === '16', 'step 16 is selected in the list');
+    check(await page.locator('rect.row.violation').count() === 1, 'the chart marks one violating step');
+    check(await page.locator('g.lane').count() === 3, 'three lanes');
+    check(await page.locator('g.arrow').count() === 18, 'eighteen message arrows');
+
+    // Click step 3 in the list: propose(p0, m0).
+    await page.click('#steps li[data-step="3"]');
+    const title = await page.textContent('#state-title');
+    check(title === 'State after step 3: propose(p0, m0)', 'state title after clicking step 3: ' + JSON.stringify(title));
+    const changed = await page.$$eval('#state-table tr.changed', (trs) => trs.map((tr) => tr.dataset.field));
+    check(JSON.stringify(changed) === JSON.stringify(['p0.P', 'p0.holdback', 'network']),
+          'fields changed by step 3: ' + JSON.stringify(changed));
+    const holdback = await page.textContent('#state-table tr[data-field="p0.holdback"] td.value');
+    check(holdback === '[m0 1]', 'p0.holdback after step 3 is [m0 1]: ' + JSON.stringify(holdback));
+    const was = await page.textContent('#state-table tr[data-field="p0.holdback"] td.was');
+    check(was === 'was []', 'and was []: ' + JSON.stringify(was));
+    const rows = await page.locator('#state-table tr').count();
+    check(rows === 20, 'the full state has 20 fields: ' + rows);
+    check((await page.textContent('#position')) === 'step 3 of 16', 'position reads step 3 of 16');
+    check(await page.locator('rect.row.selected[data-row="3"]').count() === 1, 'the chart highlights row 3');
+
+    // Click a row of the chart, then step with the keyboard and the slider.
+    await page.click('text.action[data-row="15"]');
+    check((await page.textContent('#state-title')).startsWith('State after step 15: agree(p0, m0, 2)'), 'clicking chart row 15');
+    check((await page.textContent('#state-table tr[data-field="p0.delivered"] td.value')) === '[m0]', 'p0 delivered m0 at step 15');
+    await page.keyboard.press('ArrowRight');
+    check((await page.textContent('#position')) === 'step 16 of 16', 'ArrowRight moves to step 16');
+    await page.locator('#slider').fill('0');
+    check((await page.textContent('#state-title')).startsWith('Initial state'), 'the slider moves to the initial state');
+    await page.click('#steps li[data-step="3"]');
+
+    const shot = path.join(outDir, 'html-viewer.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    check(fs.statSync(shot).size > 10000, 'screenshot saved to ' + shot);
+    check(requests.length === 0, 'no network request: ' + JSON.stringify(requests));
+    check(errors.length === 0, 'no script error: ' + JSON.stringify(errors));
+  } finally {
+    await browser.close();
+  }
+  console.log(`${passed} passed, ${failures} failed`);
+  process.exit(failures ? 1 : 0);
+})().catch((e) => {
+  console.error('FAIL ' + (e && e.stack ? e.stack : e));
+  process.exit(1);
+});
