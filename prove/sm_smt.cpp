@@ -115,13 +115,8 @@ Result prove(const Config& c, const SolveOptions& o) {
         const std::vector<int> prefix(chain.begin(), chain.end() - 1);
         const std::size_t pi = index.at(prefix);
         const int k = static_cast<int>(prefix.size());
-        // Loyal sender: relays its first chain for v, in its first round with v.
-        z3::expr_vector first(ctx);
-        first.push_back(G(v, pi, sender));
-        if (k > 0) first.push_back(!seen(sender, v, k));
-        for (std::size_t cj = 0; cj < pi; ++cj)
-          if (static_cast<int>(all[cj].size()) == k && !on(all[cj], sender)) first.push_back(!G(v, cj, sender));
-        const z3::expr loyal_sends = z3::mk_and(first);
+        // Loyal sender: relays every message of the first round in which it saw v.
+        const z3::expr loyal_sends = k > 0 ? G(v, pi, sender) && !seen(sender, v, k) : G(v, pi, sender);
         // Traitor sender: anything it holds, including (with a traitor commander) v:0 itself.
         const z3::expr holds = k == 0 ? (G(v, pi, sender) || is_traitor(0)) : G(v, pi, sender);
         s.add(d == z3::ite(is_traitor(sender), free_choice(name) && holds, loyal_sends));

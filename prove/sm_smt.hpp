@@ -11,9 +11,9 @@
 // each lieutenant gets it. Constraints (the protocol and the signatures):
 //   - a loyal commander signs exactly its order to everybody;
 //   - a loyal lieutenant s sends v:0:c:s to every lieutenant not on c:s iff
-//     the message v:0:c reached s in the first round in which s saw v, c is
-//     the first such chain in the canonical order (a lieutenant relays a value
-//     once), and |c| < m;
+//     the message v:0:c reached s in the first round in which s saw v (every
+//     such message of that round is relayed: they are simultaneous, as in
+//     model/sm.hpp) and |c| < m;
 //   - a traitor lieutenant t can send v:0:c:t only if it received v:0:c, or
 //     c is empty and the commander is a traitor too (it colludes: any value
 //     under the commander's signature); nobody can forge a loyal signature.
