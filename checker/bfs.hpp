@@ -149,6 +149,7 @@ Report bfs(const P& p, const Options& o) {
   // The table may take 60% of the memory budget; the frontiers need the rest.
   detail::SharedStore<Exact> store(budget.memory_limit() / 10 * 6);
   Trail trail;
+  const bool symmetry = uses_symmetry<P>(o);
   const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
 
   std::mutex found_m;
@@ -183,6 +184,7 @@ Report bfs(const P& p, const Options& o) {
     model::Encoder enc;
     auto inits = p.init_states();
     for (std::uint32_t i = 0; i < inits.size(); ++i) {
+      inits[i] = canonical(p, std::move(inits[i]), symmetry);
       enc.clear();
       enc(inits[i]);
       const Fingerprint fp = fingerprint(enc.bytes());
@@ -242,7 +244,9 @@ Report bfs(const P& p, const Options& o) {
       model::Encoder enc;
       std::vector<Action> actions;
       std::vector<State> succ;
-      std::vector<std::uint32_t> succ_action;
+      std::vector<Fingerprint> succ_fp;
+      std::vector<std::uint32_t> succ_action, succ_end;
+      std::string succ_bytes;
       std::uint64_t since_check = 0;
       LevelSegment& out = next[w];
       while (!stop.load(std::memory_order_relaxed)) {
@@ -264,27 +268,49 @@ Report bfs(const P& p, const Options& o) {
             }
             continue;
           }
+          // First every successor's encoding and fingerprint, prefetching its
+          // slot in the table; then the lookups, whose cache misses now overlap.
+          succ.resize(std::max(succ.size(), actions.size()));
+          succ_fp.clear();
+          succ_end.clear();
+          succ_action.clear();
+          succ_bytes.clear();
           for (std::uint32_t k = 0; k < actions.size(); ++k) {
             ++w_transitions[w];
             ++w_fired[w][P::kind_of(actions[k])];
             auto t = p.next_state(s, actions[k]);
             if (!t) continue;  // a self-loop
+            if (symmetry) *t = canonical(p, std::move(*t), true);
             enc.clear();
             enc(*t);
             const Fingerprint fp = fingerprint(enc.bytes());
-            Result res = store.insert(fp, enc.bytes());
+            store.prefetch(fp);
+            succ[succ_action.size()] = std::move(*t);
+            succ_fp.push_back(fp);
+            succ_action.push_back(k);
+            succ_bytes.append(enc.bytes());
+            succ_end.push_back(static_cast<std::uint32_t>(succ_bytes.size()));
+          }
+          bool halt = false;
+          for (std::size_t j = 0; j < succ_action.size() && !halt; ++j) {
+            const Fingerprint fp = succ_fp[j];
+            const std::size_t from = j ? succ_end[j - 1] : 0;
+            const std::string_view bytes = std::string_view(succ_bytes).substr(from, succ_end[j] - from);
+            Result res = store.insert(fp, bytes);
             while (res == Result::Full && !stop.load()) {  // pause everyone, grow, retry
               pauser.request();
               pauser.safe_point(grow);
-              res = store.insert(fp, enc.bytes());
+              res = store.insert(fp, bytes);
             }
             if (res != Result::New) continue;
             if (store.wants_growth(fp)) pauser.request();
-            note_reached(*t);
-            out.add(enc.bytes(), {static_cast<std::uint32_t>(g), k});
-            if (const int bad = PropertySet<State>::first_failing(props.always, *t); bad >= 0)
-              if (record({static_cast<std::uint32_t>(depth + 1), 0, bad, fp, depth, g, k})) break;
+            const State& t = succ[j];
+            note_reached(t);
+            out.add(bytes, {static_cast<std::uint32_t>(g), succ_action[j]});
+            if (const int bad = PropertySet<State>::first_failing(props.always, t); bad >= 0)
+              halt = record({static_cast<std::uint32_t>(depth + 1), 0, bad, fp, depth, g, succ_action[j]});
           }
+          if (halt) break;
           if (w == 0 && ++since_check >= 16) {
             since_check = 0;
             if (const Cut c = budget.check(store.size(), depth, width - std::min(width, next_chunk.load())); c != Cut::None)

@@ -43,7 +43,9 @@ Report dfs(const P& p, const Options& o) {
     return path;
   };
   // Pushes s if new; returns true when the search must stop.
+  const bool symmetry = uses_symmetry<P>(o);
   auto discover = [&](State&& s) {
+    if (symmetry) s = canonical(p, std::move(s), true);
     enc.clear();
     enc(s);
     if (!store.insert(fingerprint(enc.bytes()), enc.bytes())) return false;

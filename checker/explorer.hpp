@@ -14,9 +14,11 @@
 namespace checker {
 
 inline void validate(const Options& o) {
-  if (o.reduce != "none")
-    throw std::invalid_argument("--reduce " + o.reduce + ": only 'none' is available in this version");
-  if (o.threads != 1) throw std::invalid_argument("--threads: only 1 thread is available in this version");
+  if (o.reduce != "none" && o.reduce != "symmetry" && o.reduce != "all" && o.reduce != "por")
+    throw std::invalid_argument("--reduce " + o.reduce + ": expected none, por, symmetry or all");
+  if (o.reduce == "por")
+    throw std::invalid_argument("--reduce por: partial-order reduction is not available in the explicit-state search yet "
+                                "(use none, symmetry or all)");
 }
 
 template <model::Protocol P>
@@ -29,7 +31,7 @@ Report check(const P& p, const Options& o) {
   validate(o);
   if (o.search == Search::Dfs)
     return o.exact ? dfs<P, ExactStore>(p, o) : dfs<P, FingerprintStore>(p, o);
-  return o.exact ? bfs<P, ExactStore>(p, o) : bfs<P, FingerprintStore>(p, o);
+  return o.exact ? bfs<P, true>(p, o) : bfs<P, false>(p, o);
 }
 
 }  // namespace checker

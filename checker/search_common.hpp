@@ -147,6 +147,21 @@ std::vector<std::pair<std::string, std::uint64_t>> zero_fired() {
   return out;
 }
 
+// Does this search canonicalise states by the protocol's symmetry?
+template <model::Protocol P>
+bool uses_symmetry(const Options& o) {
+  if constexpr (model::Symmetric<P>) return o.reduce == "symmetry" || o.reduce == "all";
+  return false;
+}
+
+// The state the store sees: the representative under symmetry, if on.
+template <model::Protocol P>
+typename P::State canonical(const P& p, typename P::State s, bool symmetry) {
+  if constexpr (model::Symmetric<P>)
+    if (symmetry) return p.representative(s);
+  return s;
+}
+
 inline Verdict final_verdict(const Report& r) {
   if (!r.violations.empty()) return Verdict::Violated;
   return r.cut == Cut::None ? Verdict::Holds : Verdict::Incomplete;

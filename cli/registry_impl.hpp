@@ -27,7 +27,7 @@ Entry make_entry() {
     r.parameters = params.to_string();
     r.report = checker::check(p, o);
     for (const auto& v : r.report.violations) {
-      r.traces.push_back(counterexamples::make_trace(p, r.parameters, v));
+      r.traces.push_back(counterexamples::make_trace(p, r.parameters, v, checker::uses_symmetry<P>(o)));
       r.steps.push_back(r.traces.back().steps);
     }
     return r;

@@ -28,11 +28,45 @@ struct Step {
 
 // States along a path found by the checker. The path came from this very
 // model, so a mismatch is a bug in the model's determinism: it throws.
+//
+// With symmetry reduction the path was found among representatives: action k
+// is the k-th action of a representative state. The concrete run is rebuilt
+// alongside: at each step it takes the concrete action whose successor has the
+// same representative, so the trace is a real run of the protocol.
 template <model::Protocol P>
-std::vector<Step<typename P::State>> rebuild(const P& p, const checker::Path& path) {
+std::vector<Step<typename P::State>> rebuild(const P& p, const checker::Path& path, bool symmetry = false) {
   auto inits = p.init_states();
   if (path.init >= inits.size()) throw std::logic_error("path names a missing initial state");
   std::vector<Step<typename P::State>> steps{{"", inits[path.init]}};
+  if constexpr (model::Symmetric<P>) {
+    if (symmetry) {
+      auto r = p.representative(steps.back().state);
+      std::vector<typename P::Action> rep_actions, actions;
+      for (const auto k : path.actions) {
+        rep_actions.clear();
+        p.actions(r, rep_actions);
+        if (k >= rep_actions.size()) throw std::logic_error("replay diverged: actions() is not deterministic");
+        auto rn = p.next_state(r, rep_actions[k]);
+        const auto target = p.representative(rn ? *rn : r);
+        const auto& c = steps.back().state;
+        actions.clear();
+        p.actions(c, actions);
+        bool found = false;
+        for (const auto& b : actions) {
+          auto cn = p.next_state(c, b);
+          auto next = cn ? std::move(*cn) : c;
+          if (p.representative(next) == target) {
+            steps.push_back({p.format_action(b), std::move(next)});
+            found = true;
+            break;
+          }
+        }
+        if (!found) throw std::logic_error("symmetry: representative() does not commute with the transitions");
+        r = target;
+      }
+      return steps;
+    }
+  }
   std::vector<typename P::Action> actions;
   for (const auto k : path.actions) {
     const auto& s = steps.back().state;
@@ -70,8 +104,8 @@ bool violates(const P& p, const properties::Property<typename P::State>& prop, c
 }
 
 template <model::Protocol P>
-Trace make_trace(const P& p, const std::string& parameters, const checker::Violation& v) {
-  const auto steps = rebuild(p, v.path);
+Trace make_trace(const P& p, const std::string& parameters, const checker::Violation& v, bool symmetry = false) {
+  const auto steps = rebuild(p, v.path, symmetry);
   Trace t;
   t.protocol = std::string(P::kName);
   t.model_version = P::kVersion;

@@ -172,4 +172,10 @@ std::vector<properties::Property<State>> FloodSet::properties() const {
   };
 }
 
+State FloodSet::representative(const State& s) const {
+  State t = s;
+  std::sort(t.procs.begin(), t.procs.end(), [](const Proc& a, const Proc& b) { return a.fields() < b.fields(); });
+  return t;
+}
+
 }  // namespace model::floodset

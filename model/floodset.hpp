@@ -101,6 +101,10 @@ class FloodSet {
   [[nodiscard]] std::string format_init(const State& s) const;
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+  // Symmetry: no action, message or property names a process in particular
+  // (every process sends its W to all; agreement and validity quantify over
+  // all), so processes are interchangeable and the representative sorts them.
+  [[nodiscard]] State representative(const State& s) const;
 
   [[nodiscard]] int rounds() const { return r_; }
 

@@ -55,6 +55,17 @@ concept Protocol = requires(const P& p, const typename P::State& s, const typena
   { p.properties() } -> std::same_as<std::vector<properties::Property<typename P::State>>>;
 };
 
+// Optional: symmetry reduction. representative(s) maps s to one canonical
+// member of its class under the protocol's symmetry (permutations of
+// interchangeable processes), so that the checker stores one state per class
+// (stateright's Representative, TLC's SYMMETRY). It must satisfy: s and
+// representative(s) satisfy the same properties, and for every successor t of
+// s, some successor of representative(s) has the representative of t.
+template <class P>
+concept Symmetric = Protocol<P> && requires(const P& p, const typename P::State& s) {
+  { p.representative(s) } -> std::same_as<typename P::State>;
+};
+
 // Names used in every printout.
 inline std::string proc_name(int p) { return "p" + std::to_string(p); }
 inline std::string msg_name(int m) { return "m" + std::to_string(m); }

@@ -1,5 +1,7 @@
 #include "model/twophase.hpp"
 
+#include <array>
+
 #include "properties/consensus.hpp"
 
 namespace model::twophase {
@@ -121,6 +123,23 @@ std::vector<properties::Property<State>> TwoPhase::properties() const {
       sometimes<State>("abort-reached", [every](const State& s) { return every(s, RmState::Aborted); },
                        "some run aborts at every resource manager"),
   };
+}
+
+State TwoPhase::representative(const State& s) const {
+  std::array<std::uint8_t, 16> key{};
+  for (int r = 0; r < k_; ++r)
+    key[static_cast<std::size_t>(r)] = static_cast<std::uint8_t>(static_cast<unsigned>(s.rm[static_cast<std::size_t>(r)]) << 2 |
+                                                                 (s.tm_prepared >> r & 1u) << 1 | (s.msg_prepared >> r & 1u));
+  std::sort(key.begin(), key.begin() + k_);
+  State t = s;
+  t.tm_prepared = t.msg_prepared = 0;
+  for (int r = 0; r < k_; ++r) {
+    const auto v = key[static_cast<std::size_t>(r)];
+    t.rm[static_cast<std::size_t>(r)] = static_cast<RmState>(v >> 2);
+    t.tm_prepared |= static_cast<std::uint32_t>(v >> 1 & 1u) << r;
+    t.msg_prepared |= static_cast<std::uint32_t>(v & 1u) << r;
+  }
+  return t;
 }
 
 }  // namespace model::twophase

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "model/protocol.hpp"
+#include "model/small_vector.hpp"
 
 namespace model::twophase {
 
@@ -46,7 +47,7 @@ enum class RmState : std::uint8_t { Working, Prepared, Committed, Aborted };
 enum class TmState : std::uint8_t { Init, Committed, Aborted };
 
 struct State {
-  std::vector<RmState> rm;         // rmState[r]
+  SmallVector<RmState, 16> rm;     // rmState[r]; inline, so a copy allocates nothing
   TmState tm = TmState::Init;      // tmState
   std::uint32_t tm_prepared = 0;   // tmPrepared: bit r
   std::uint32_t msg_prepared = 0;  // Prepared(r) in msgs: bit r
@@ -90,6 +91,10 @@ class TwoPhase {
   [[nodiscard]] std::string format_init(const State&) const { return "initial"; }
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+  // Symmetry: the RMs are interchangeable (no action or property names one in
+  // particular), so the representative sorts them by what the state says of
+  // each: (rmState, in tmPrepared, Prepared(r) in msgs).
+  [[nodiscard]] State representative(const State& s) const;
 
   [[nodiscard]] int rms() const { return k_; }
 

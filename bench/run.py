@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""bench/run.py — agree's benchmark ladder, side by side with SPIN.
+
+    bench/run.py [--quick] [--no-spin] [--out bench/RESULTS.md]
+
+Builds nothing itself: run scripts/build.sh first (Release). For every rung it
+runs `build/agree check ... --json` with 1 and 2 threads and each reduction,
+and SPIN 6 (Debian package `spin`) on the Promela models in
+../shared/peers/spin/ for the same bounds (spin -o2 -a; gcc -O2 -DSAFETY, with
+and without -DNOREDUCE; pan -m200000 -wW). Every figure is measured here, in
+this run, on this machine; the command of every row is in the table.
+"""
+import argparse, json, os, platform, re, shutil, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AGREE = os.path.join(ROOT, "build", "agree")
+PEERS = os.path.join(os.path.dirname(ROOT), "shared", "peers", "spin")
+WORK = "/tmp/agree-bench-spin"
+
+# (model, agree parameters, spin model, spin defines, hash -w)
+LADDER = [
+    ("twophase", "--rms 8", "twophase.pml", "-DNRM=8", 22),
+    ("twophase", "--rms 9", "twophase.pml", "-DNRM=9", 25),
+    ("twophase", "--rms 10", "twophase.pml", "-DNRM=10", 27),
+    ("sequencer", "--procs 3 --msgs 4", "sequencer.pml", "-DN=3 -DM=4", 20),
+    ("sequencer", "--procs 4 --msgs 4", "sequencer.pml", "-DN=4 -DM=4", 23),
+    ("isis", "--procs 3 --msgs 3", "isis.pml", "-DN=3 -DM=3", 23),
+    ("isis", "--procs 5 --msgs 2", "isis.pml", "-DN=5 -DM=2", 21),
+]
+QUICK = [r for r in LADDER if r[1] in ("--rms 8", "--procs 3 --msgs 4")]
+
+
+def run(cmd, timeout):
+    t0 = time.time()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True, timeout=timeout)
+    rss_kb = int(p.stderr.strip().splitlines()[-1]) if p.stderr.strip() else 0
+    return p, time.time() - t0, rss_kb
+
+
+def agree(model, params, threads, reduce, limit=None):
+    cmd = [AGREE, "check", model] + params.split() + ["--threads", str(threads), "--reduce", reduce, "--json",
+                                                       "--trace-dir", "/tmp/agree-bench-traces"]
+    if limit:
+        cmd += ["--memory-limit", str(limit)]
+    p, wall, rss = run(cmd, 3600)
+    j = json.loads(p.stdout)
+    return {"cmd": " ".join(["agree"] + cmd[1:-4] + (["--memory-limit", str(limit)] if limit else [])),
+            "verdict": j["verdict"], "states": j["distinct_states"], "transitions": j["transitions"],
+            "seconds": j["seconds"], "wall": wall, "rss_mb": rss / 1024.0,
+            "bps": j.get("store_bytes_per_state", 0)}
+
+
+def spin(pml, defines, w, noreduce):
+    key = re.sub(r"\W+", "_", f"{pml}_{defines}_{noreduce}")
+    d = os.path.join(WORK, key)
+    os.makedirs(d, exist_ok=True)
+    shutil.copy(os.path.join(PEERS, pml), d)
+    cflags = ["-O2", "-DSAFETY", "-DMEMLIM=12000"] + (["-DNOREDUCE"] if noreduce else [])
+    subprocess.run(["spin", "-o2"] + defines.split() + ["-a", pml], cwd=d, check=True, capture_output=True)
+    subprocess.run(["gcc", "-w"] + cflags + ["-o", "pan", "pan.c"], cwd=d, check=True, capture_output=True)
+    t0 = time.time()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "./pan", "-m200000", f"-w{w}"], cwd=d, capture_output=True,
+                       text=True, timeout=3600)
+    wall = time.time() - t0
+    out = p.stdout
+    g = lambda rx: (re.search(rx, out) or [None, None])[1]
+    return {"cmd": f"spin -o2 {defines} -a {pml}; gcc {' '.join(cflags)}; ./pan -m200000 -w{w}",
+            "states": int(g(r"(\d+) states, stored") or 0), "transitions": int(float(g(r"([\d.e+]+) transitions") or 0)),
+            "seconds": float(g(r"elapsed time ([\d.e+-]+)") or wall), "wall": wall,
+            "rss_mb": int(p.stderr.strip().splitlines()[-1]) / 1024.0, "errors": g(r"errors: (\d+)")}
+
+
+def fmt_int(n):
+    return f"{n:,}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--no-spin", action="store_true")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    a = ap.parse_args()
+    ladder = QUICK if a.quick else LADDER
+    have_spin = shutil.which("spin") and not a.no_spin and os.path.isdir(PEERS)
+    rows = []
+    for model, params, pml, defines, w in ladder:
+        limit = 1024 if params == "--rms 10" else None
+        for reduce in ("none", "all"):
+            for threads in (1, 2):
+                r = agree(model, params, threads, reduce, limit)
+                r.update(tool="agree", model=model, bound=params, mode=f"reduce {reduce}, {threads} thread(s)")
+                rows.append(r)
+                print(f"{model} {params} {reduce} t{threads}: {r['states']} states {r['seconds']:.2f}s", flush=True)
+        if have_spin:
+            for noreduce in (True, False):
+                r = spin(pml, defines, w, noreduce)
+                r.update(tool="spin", model=model, bound=params, mode="noreduce" if noreduce else "por (default)")
+                rows.append(r)
+                print(f"spin {pml} {defines} {r['mode']}: {r['states']} states {r['seconds']:.2f}s", flush=True)
+    load = open("/proc/loadavg").read().split()[:3]
+    with open(a.out + ".tmp", "w") as f:
+        f.write("# Benchmarks: agree and SPIN, side by side\n\n")
+        f.write(f"Made by `bench/run.py{' --quick' if a.quick else ''}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+                f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, load average at the end {' '.join(load)}.\n")
+        f.write("`seconds` is each tool's own search time (agree's report; pan's `elapsed time`); `wall` includes start-up; "
+                "`RSS` is the peak resident memory from /usr/bin/time. `bytes/state` is agree's visited-set bytes per state "
+                "(the parent links go to a temporary file, as TLC's do).\n\n")
+        f.write("| model | bound | tool | mode | verdict | states | transitions | seconds | states/s | RSS MiB | bytes/state | vs SPIN noreduce |\n")
+        f.write("|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+        for r in rows:
+            base = next((x for x in rows if x["tool"] == "spin" and x["mode"] == "noreduce" and x["model"] == r["model"]
+                         and x["bound"] == r["bound"]), None)
+            ratio = f"{base['seconds'] / r['seconds']:.2f}x" if base and r["seconds"] > 0 and r["tool"] == "agree" else ""
+            rate = fmt_int(int(r["states"] / r["seconds"])) if r["seconds"] > 0 else "-"
+            f.write(f"| {r['model']} | {r['bound']} | {r['tool']} | {r['mode']} | {r.get('verdict', 'errors ' + str(r.get('errors')))} "
+                    f"| {fmt_int(r['states'])} | {fmt_int(r['transitions'])} | {r['seconds']:.2f} | {rate} | {r['rss_mb']:.0f} "
+                    f"| {r.get('bps', 0):.1f} | {ratio} |\n")
+        f.write("\nCommands:\n\n")
+        for r in rows:
+            f.write(f"- `{r['cmd']}`\n")
+    os.replace(a.out + ".tmp", a.out)
+    print("wrote", a.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+// Reductions: each gives the same verdicts as --reduce none, and symmetry
+// stores exactly one state per symmetry class.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "checker/explorer.hpp"
+#include "cli/registry.hpp"
+#include "model/floodset.hpp"
+#include "model/twophase.hpp"
+#include "test_util.hpp"
+
+namespace {
+// Every reachable state, by a plain BFS written independently of the checker.
+template <class P>
+std::vector<typename P::State> reachable(const P& p) {
+  std::vector<typename P::State> all;
+  std::set<std::string> seen;
+  std::vector<typename P::Action> as;
+  auto key = [](const typename P::State& s) {
+    model::Encoder e;
+    e(s);
+    return e.bytes();
+  };
+  for (const auto& s : p.init_states())
+    if (seen.insert(key(s)).second) all.push_back(s);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    as.clear();
+    p.actions(all[i], as);
+    for (const auto& a : as)
+      if (auto t = p.next_state(all[i], a))
+        if (seen.insert(key(*t)).second) all.push_back(*t);
+  }
+  return all;
+}
+}  // namespace
+
+TEST_CASE("reduction: twophase symmetry keeps one state per class of RM permutations", "[reduce][twophase]") {
+  for (int rms = 1; rms <= 5; ++rms) {
+    const model::twophase::TwoPhase p(rms, model::twophase::TwoPhase::Variant::Correct);
+    std::set<std::string> classes;
+    for (const auto& s : reachable(p)) {
+      model::Encoder e;
+      e(p.representative(s));
+      classes.insert(e.bytes());
+    }
+    checker::Options o;
+    o.reduce = "symmetry";
+    const auto r = checker::check(p, o);
+    REQUIRE(r.verdict == checker::Verdict::Holds);
+    CHECK(r.distinct_states == classes.size());
+  }
+}
+
+TEST_CASE("reduction: floodset symmetry keeps one state per class of process permutations", "[reduce][floodset]") {
+  for (int procs = 2; procs <= 4; ++procs) {
+    const model::floodset::FloodSet p(model::Params([&] {
+      model::Params x(model::floodset::FloodSet::param_specs());
+      x.set("procs", std::to_string(procs));
+      x.set("crash", "1");
+      return x;
+    }()));
+    std::set<std::string> classes;
+    for (const auto& s : reachable(p)) {
+      model::Encoder e;
+      e(p.representative(s));
+      classes.insert(e.bytes());
+    }
+    checker::Options o;
+    o.reduce = "symmetry";
+    o.keep_going = true;
+    const auto r = checker::check(p, o);
+    CHECK(r.distinct_states == classes.size());
+  }
+}
+
+TEST_CASE("reduction: every reduction gives the verdicts of --reduce none", "[reduce]") {
+  const std::vector<std::pair<std::string, std::string>> configs = {
+      {"sequencer", "procs=2 msgs=2"},
+      {"sequencer", "procs=3 msgs=2 variant=no-holdback"},
+      {"sequencer", "procs=2 msgs=2 crash=1"},
+      {"isis", "procs=2 msgs=2"},
+      {"isis", "procs=3 msgs=2 variant=no-tiebreak"},
+      {"isis", "procs=2 msgs=2 crash=1"},
+      {"twophase", "rms=3"},
+      {"twophase", "rms=4 variant=eager-commit"},
+      {"vote", "procs=3 rule=majority crash=0"},
+      {"vote", "procs=3 rule=majority crash=1"},
+      {"floodset", "procs=3 crash=1"},
+      {"floodset", "procs=4 crash=2 rounds=2"},
+  };
+  for (const auto& [name, params_text] : configs) {
+    const cli::Entry* e = cli::find_protocol(name);
+    REQUIRE(e);
+    model::Params params(e->params);
+    params.set_all(params_text);
+    checker::Options none;
+    const auto base = e->check(params, none);
+    REQUIRE(base.report.verdict != checker::Verdict::Incomplete);
+    for (const std::string reduce : {"symmetry", "all"}) {
+      INFO(name << " " << params_text << " --reduce " << reduce);
+      checker::Options o;
+      o.reduce = reduce;
+      const auto red = e->check(params, o);
+      CHECK(red.report.verdict == base.report.verdict);
+      CHECK(red.report.distinct_states <= base.report.distinct_states);
+      if (!base.report.violations.empty()) {
+        REQUIRE(!red.report.violations.empty());
+        CHECK(red.report.violations[0].property == base.report.violations[0].property);
+        // shortest under reduction too, and a real run of the protocol
+        CHECK(red.steps[0].size() == base.steps[0].size());
+        const auto replayed = cli::replay_trace(
+            counterexamples::parse_trace(counterexamples::to_text(red.traces[0]), "t"), "t", nullptr);
+        CHECK(replayed.reproduced);
+      }
+    }
+  }
+}
+
+TEST_CASE("reduction: thread count changes neither counts nor verdicts", "[reduce][parallel]") {
+  for (const auto& [name, params_text] : std::vector<std::pair<std::string, std::string>>{
+           {"isis", "procs=3 msgs=2"}, {"sequencer", "procs=3 msgs=3 variant=no-holdback"}, {"twophase", "rms=5"}}) {
+    const cli::Entry* e = cli::find_protocol(name);
+    model::Params params(e->params);
+    params.set_all(params_text);
+    checker::Options one;
+    one.keep_going = true;
+    checker::Options two = one;
+    two.threads = 2;
+    checker::Options four = one;
+    four.threads = 4;
+    const auto a = e->check(params, one), b = e->check(params, two), c = e->check(params, four);
+    INFO(name << " " << params_text);
+    CHECK(a.report.distinct_states == b.report.distinct_states);
+    CHECK(a.report.distinct_states == c.report.distinct_states);
+    CHECK(a.report.transitions == b.report.transitions);
+    CHECK(a.report.verdict == b.report.verdict);
+    CHECK(a.report.verdict == c.report.verdict);
+    CHECK(a.report.depth == c.report.depth);
+    for (std::size_t i = 0; i < a.report.violations.size(); ++i) {
+      REQUIRE(i < c.report.violations.size());
+      CHECK(a.steps[i].size() == c.steps[i].size());  // shortest with any thread count
+    }
+  }
+}
