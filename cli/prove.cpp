@@ -152,7 +152,7 @@ int run_om() {
       if (trace_path)
         std::cout << "\ntrace written to " << *trace_path << "  (agree replay " << *trace_path << ")\n";
       else
-        std::cout << "\nno trace written: this build has no `om` model to replay it through\n";
+        std::cout << "\nno trace written: the explicit `om` model does not take these parameters (agree list)\n";
       break;
     }
   }
@@ -224,7 +224,7 @@ int run_sm() {
       if (trace_path)
         std::cout << "\ntrace written to " << *trace_path << "  (agree replay " << *trace_path << ")\n";
       else
-        std::cout << "\nno trace written: this build has no `sm` model to replay it through\n";
+        std::cout << "\nno trace written: the explicit `sm` model does not take these parameters (agree list)\n";
       break;
     }
   }
@@ -266,7 +266,7 @@ int run_table() {
                "  loyal general (N - T <= 1) both hold vacuously (marked v). A cell that disagrees is marked !!\n";
   for (const std::string protocol : {"om", "sm"}) {
     std::cout << '\n' << (protocol == "om" ? "OM(T), oral messages" : "SM(T), signed messages") << "\n  T\\N ";
-    for (int n = 2; n <= flags.max_generals; ++n) std::cout << fmt::format(" {:>16}", "N=" + std::to_string(n));
+    for (int n = 2; n <= flags.max_generals; ++n) std::cout << fmt::format(" {:>18}", "N=" + std::to_string(n));
     std::cout << '\n';
     for (int tr = 0; tr <= flags.max_traitors; ++tr) {
       std::cout << fmt::format("  T={:<2}", tr);
@@ -275,11 +275,11 @@ int run_table() {
         for (const auto& c : t.cells)
           if (c.protocol == protocol && c.generals == n && c.traitors == tr) cell = &c;
         if (!cell) {
-          std::cout << fmt::format(" {:>16}", "-");
+          std::cout << fmt::format(" {:>18}", "-");
           continue;
         }
-        const std::string mark = cell->answer == prove::Answer::Unknown ? "?" : !cell->agrees() ? "!!" : cell->vacuous ? "v" : "";
-        std::cout << fmt::format(" {:>16}",
+        const std::string mark = !cell->agrees() ? " !!" : cell->vacuous ? " v" : "";
+        std::cout << fmt::format(" {:>18}",
                                  fmt::format("{}{} {:.3f}s", verdict_word(cell->answer), mark, cell->seconds));
       }
       std::cout << '\n';

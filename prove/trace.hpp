@@ -11,9 +11,13 @@
 
 namespace prove {
 
-// The witness as an `om` trace; nullopt when this build has no `om` model.
+// The witness as an `om` trace: the explicit model is driven from the
+// witness's traitor set, taking at each step the action the witness chose, and
+// must end violating the witness's property (else std::logic_error: the
+// encodings disagree). nullopt when the parameters are outside the model's
+// ranges (`agree list`).
 std::optional<counterexamples::Trace> om_trace(const om::Config& c, const om::Witness& w);
-// The witness as an `sm` trace; nullopt when this build has no `sm` model.
+// The same for `sm`: the traitors' sends choose the receivers the witness delivered to.
 std::optional<counterexamples::Trace> sm_trace(const sm::Config& c, const sm::Witness& w);
 
 }  // namespace prove

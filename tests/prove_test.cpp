@@ -266,7 +266,23 @@ TEST_CASE("prove: the command line keeps the exit-code contract and writes repla
   const auto z = shell(dir.path, "z3 q.smt2");
   CHECK(z.out == "unsat\n");
 
-  r = agree(dir.path, "prove sm --generals 4 --traitors 2 --rounds 1 --json --trace-dir tr2");
+  CHECK(agree(dir.path, "prove om --generals 3 --traitors 3").code == 2);
+  CHECK(agree(dir.path, "prove om --generals 3").code == 2);
+}
+
+TEST_CASE("prove: a resource limit gives unknown, never a verdict", "[prove]") {
+  // OM(3) with 10 generals takes Z3 about a minute and a half; a millisecond is not enough.
+  prove::SolveOptions o;
+  o.timeout_seconds = 0.001;
+  const auto r = prove::om::prove({10, 3, 3}, o);
+  CHECK(r.outcome.answer == Answer::Unknown);
+  CHECK(r.outcome.reason_unknown == "timeout");
+  CHECK_FALSE(r.witness);
+}
+
+TEST_CASE("prove: the command line, every subcommand", "[prove][cli][long]") {
+  TempDir dir;
+  auto r = agree(dir.path, "prove sm --generals 4 --traitors 2 --rounds 1 --json --trace-dir tr2");
   CHECK(r.code == 1);
   const auto js = nlohmann::json::parse(r.out);
   CHECK(js["verdict"] == "violated");
@@ -279,8 +295,6 @@ TEST_CASE("prove: the command line keeps the exit-code contract and writes repla
   CHECK(r.code == 0);
   CHECK(r.out.find("the strict majority of its 3 values") != std::string::npos);
 
-  CHECK(agree(dir.path, "prove om --generals 3 --traitors 3").code == 2);
-  CHECK(agree(dir.path, "prove om --generals 3").code == 2);
   // A resource limit: OM(3) with 10 generals takes Z3 a minute; a millisecond is unknown.
   r = agree(dir.path, "prove om --generals 10 --traitors 3 --timeout 0.001");
   CHECK(r.code == 3);
