@@ -7,9 +7,11 @@
 // leniently through the model's own transition functions: a step whose text is
 // not enabled any more is skipped (removing ask(m0) drops the grant(m0) and
 // multicast(m0) that depended on it in the same attempt), and the run is cut at
-// the first state that violates the property. The candidate is kept if it
-// still violates; the result is the list of steps actually taken, so it
-// replays strictly. Steps are only ever removed: the result is never longer
+// the first state that violates the property (a step that differs only in its
+// last argument, such as a ticket or a priority the removed steps changed, is
+// taken in its new form when exactly one enabled action fits). The candidate
+// is kept if it still violates; the result is the list of steps actually
+// taken, so it replays strictly. Steps are only ever removed: the result is never longer
 // than the input, and it fails the same property (for a terminal-state
 // property, in a terminal state).
 #pragma once
@@ -19,6 +21,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "counterexamples/replay.hpp"
@@ -53,9 +56,29 @@ std::optional<std::vector<std::string>> lenient_failure(const P& p, const proper
         chosen = &a;
         break;
       }
-    if (!chosen) continue;
+    std::string took = text;
+    if (!chosen) {
+      // The same step with another last argument (a ticket, a priority that
+      // the removed steps changed), if exactly one enabled action is that.
+      const auto cut = text.rfind(", ");
+      if (cut == std::string::npos) continue;
+      const std::string_view stem(text.data(), cut + 2);
+      for (const auto& a : actions) {
+        std::string t = p.format_action(a);
+        if (t.size() < stem.size() || std::string_view(t).substr(0, stem.size()) != stem ||
+            t.find(", ", stem.size()) != std::string::npos)
+          continue;
+        if (chosen) {
+          chosen = nullptr;  // ambiguous: skip the step
+          break;
+        }
+        chosen = &a;
+        took = std::move(t);
+      }
+      if (!chosen) continue;
+    }
     if (auto next = p.next_state(s, *chosen)) s = std::move(*next);
-    taken.push_back(text);
+    taken.push_back(std::move(took));
     if (violates(p, prop, s)) return taken;
   }
   return std::nullopt;
