@@ -2,6 +2,7 @@
 #pragma once
 
 #include "checker/explorer.hpp"
+#include "checker/por.hpp"
 #include "checker/simulate.hpp"
 #include "cli/registry.hpp"
 #include "counterexamples/chart.hpp"
@@ -25,11 +26,19 @@ Entry make_entry() {
     const P p{params};
     CheckResult r;
     r.parameters = params.to_string();
-    r.report = checker::check(p, o);
-    for (const auto& v : r.report.violations) {
-      r.traces.push_back(counterexamples::make_trace(p, r.parameters, v, checker::uses_symmetry<P>(o)));
-      r.steps.push_back(r.traces.back().steps);
-    }
+    auto run = [&](const auto& model) {  // the same model checks and rebuilds its counterexamples
+      r.report = checker::check(model, o);
+      for (const auto& v : r.report.violations) {
+        r.traces.push_back(counterexamples::make_trace(model, r.parameters, v, checker::uses_symmetry<P>(o)));
+        r.steps.push_back(r.traces.back().steps);
+      }
+    };
+    if constexpr (checker::HasPersistent<P>)
+      if (checker::por_requested(o.reduce)) {
+        run(checker::PorLayer<P>(p));
+        return r;
+      }
+    run(p);
     return r;
   };
   e.replay = [](const model::Params& params, const counterexamples::Trace& t, const std::string& file,

@@ -268,4 +268,11 @@ std::vector<Event> Isis::events(const State& before, const Action& a, const Stat
   return ev;
 }
 
+std::optional<std::size_t> Isis::persistent(const State& s, const std::vector<Action>& enabled) const {
+  if (std::count(s.crashed.begin(), s.crashed.end(), 1) < f_) return std::nullopt;  // a crash could still interfere
+  for (std::size_t k = 0; k < enabled.size(); ++k)
+    if (std::holds_alternative<Multicast>(enabled[k]) || std::holds_alternative<Collect>(enabled[k])) return k;
+  return std::nullopt;
+}
+
 }  // namespace model::isis

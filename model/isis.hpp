@@ -130,6 +130,15 @@ class Isis {
   [[nodiscard]] std::string format_init(const State&) const { return "initial"; }
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+  // Partial-order reduction (checker/por.hpp): once no crash can happen any
+  // more, multicast(m) and collect(m, q, pr) each form a persistent set alone.
+  // multicast(m) is the only action on m's sender record before any proposal
+  // for m exists; collect touches only m's sender record (heard, best) and
+  // adds Agreed messages, and two collects for m commute (heard is a union,
+  // best a max; whichever comes last sends the same Agreed). Neither enables or
+  // disables another process's action. propose and agree at one process do
+  // not commute (P_q, A_q and the queue order), so they are never chosen.
+  [[nodiscard]] std::optional<std::size_t> persistent(const State& s, const std::vector<Action>& enabled) const;
   // Sequence-chart hooks (model/events.hpp).
   [[nodiscard]] std::vector<std::string> lanes() const;
   [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;

@@ -211,4 +211,14 @@ std::vector<Event> Sequencer::events(const State& before, const Action& a, const
   return ev;
 }
 
+std::optional<std::size_t> Sequencer::persistent(const State& s, const std::vector<Action>& enabled) const {
+  if (std::count(s.crashed.begin(), s.crashed.end(), 1) < f_) return std::nullopt;  // a crash could still interfere
+  for (std::size_t k = 0; k < enabled.size(); ++k) {
+    const Action& a = enabled[k];
+    if (std::holds_alternative<Ask>(a) || std::holds_alternative<Multicast>(a)) return k;
+    if (variant_ == Variant::Correct && std::holds_alternative<Receive>(a)) return k;
+  }
+  return std::nullopt;
+}
+
 }  // namespace model::sequencer

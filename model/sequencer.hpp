@@ -96,6 +96,14 @@ class Sequencer {
   [[nodiscard]] std::string format_init(const State&) const { return "initial"; }
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+  // Partial-order reduction (checker/por.hpp): once no crash can happen any
+  // more, ask(m) and multicast(m, t) each form a persistent set alone (the
+  // only actions on m's status, and they only add messages), and so does
+  // receive(q, m, t) in the correct variant: receipts at q commute (the queue
+  // delivers in ticket order whatever order the tickets arrive in) and touch
+  // nothing outside q. In no-holdback the order of receipts is the delivery
+  // order, so receive is never chosen; grant never is (it takes a ticket).
+  [[nodiscard]] std::optional<std::size_t> persistent(const State& s, const std::vector<Action>& enabled) const;
   // Sequence-chart hooks (model/events.hpp).
   [[nodiscard]] std::vector<std::string> lanes() const;
   [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
