@@ -21,7 +21,7 @@ for model in ("sequencer", "isis"):
     for n in (2, 3, 4):
         for m in (1, 2, 3):
             for f in (0, 1):
-                cmd = [os.path.join(ROOT, "build", "agree"), "check", model, "--procs", str(n), "--msgs", str(m),
+                cmd = [os.environ.get("AGREE", os.path.join(ROOT, "build", "agree")), "check", model, "--procs", str(n), "--msgs", str(m),
                        "--crash", str(f), "--reduce", "none", "--keep-going", "--threads", str(a.threads),
                        "--time-limit", str(a.time_limit), "--json", "--trace-dir", "/tmp/agree-counts-traces"]
                 j = json.loads(subprocess.run(cmd, capture_output=True, text=True).stdout)
