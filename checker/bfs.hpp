@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "checker/checkpoint.hpp"
 #include "checker/fpset.hpp"
 #include "checker/search_common.hpp"
 #include "checker/store.hpp"
@@ -111,6 +112,7 @@ class SharedStore {
   [[nodiscard]] std::uint64_t size() const { return Exact ? exact_.size() : fps_.size(); }
   [[nodiscard]] std::uint64_t bytes() const { return Exact ? exact_.bytes() : fps_.bytes(); }
   [[nodiscard]] std::uint64_t collisions() const { return Exact ? exact_.collisions() : 0; }
+  ConcurrentFingerprintSet& fingerprints() { return fps_; }  // for a checkpoint (not with Exact)
 
  private:
   ConcurrentFingerprintSet fps_;
@@ -131,6 +133,45 @@ struct Candidate {
   auto key() const { return std::tie(depth, expectation, property, fp); }
 };
 
+// The search state a checkpoint holds beyond the counters: see save() and
+// load() in bfs() below, and checker/checkpoint.hpp for the file.
+struct Resume {
+  std::vector<LevelSegment> level;   // the level being expanded
+  std::vector<std::uint64_t> redo;   // chunk starts in it still to expand (partly done ones included)
+  std::uint64_t from = 0;            // and every chunk from here on
+  std::vector<LevelSegment> next;    // the next level, as far as it got
+};
+
+// A worker's chunk in progress and its counters when it began it: a
+// checkpoint counts only whole chunks as done.
+struct Doing {
+  static constexpr std::uint64_t kNoChunk = ~std::uint64_t{0};
+  std::uint64_t chunk = kNoChunk, transitions = 0, terminals = 0;
+  std::vector<std::uint64_t> fired;
+};
+
+inline void write_segment(CheckpointWriter& w, const LevelSegment& s, bool edges) {
+  w.str(s.bytes);
+  w.u64(s.starts.size());
+  w.bytes(s.starts.data(), s.starts.size() * sizeof(std::uint32_t));
+  if (edges) w.bytes(s.edges.data(), s.edges.size() * sizeof(Trail::Edge));
+}
+
+inline LevelSegment read_segment(CheckpointReader& in, bool edges) {
+  LevelSegment s;
+  s.bytes = in.str();
+  s.starts.resize(static_cast<std::size_t>(in.count(sizeof(std::uint32_t))));
+  in.bytes(s.starts.data(), s.starts.size() * sizeof(std::uint32_t));
+  for (std::size_t i = 0; i < s.starts.size(); ++i)
+    if (s.starts[i] > s.bytes.size() || (i ? s.starts[i] < s.starts[i - 1] : s.starts[i] != 0))
+      in.corrupt("bad state offsets");
+  if (edges) {
+    s.edges.resize(s.starts.size());
+    in.bytes(s.edges.data(), s.edges.size() * sizeof(Trail::Edge));
+  }
+  return s;
+}
+
 }  // namespace detail
 
 template <model::Protocol P, bool Exact>
@@ -141,6 +182,7 @@ Report bfs(const P& p, const Options& o) {
   using detail::LevelSegment;
   using Result = ConcurrentFingerprintSet::Result;
 
+  check_checkpoint_options(o, "bfs");
   Report r;
   r.exact = Exact;
   r.fired = zero_fired<P>();
@@ -178,9 +220,156 @@ Report bfs(const P& p, const Options& o) {
       if (!reached[i].load(std::memory_order_relaxed) && props.sometimes[i].holds(s)) reached[i].store(true);
   };
 
-  // Level 0: the initial states.
+  std::uint64_t transitions = 0, terminal_states = 0;
+  std::vector<std::uint64_t> fired(r.fired.size());
+  std::size_t depth = 0;
   std::vector<LevelSegment> level(1);
-  {
+  detail::Resume resume;  // the first level's work, when resuming mid-level
+
+  // ---- checkpoints ----
+  const std::string checkpoint_path = o.checkpoint_path.empty() ? o.resume_path : o.checkpoint_path;
+  const bool checkpointing = !checkpoint_path.empty() && !Exact;
+  CheckpointIdentity identity{std::string(P::kName), P::kVersion, o.parameters, o.reduce, Exact, r.checked};
+  for (const auto& x : r.reachability) identity.properties.push_back("sometimes:" + x.name);
+  std::atomic<double> next_save{o.checkpoint_every};
+
+  // Writes the whole search as it stands: `level` being expanded, of which the
+  // chunks in `pending` and every chunk from `from` on are still to do, `next`
+  // as far as it got, and the counters of the work done. Only while no thread
+  // inserts. A failure is a warning: the search goes on.
+  auto save = [&](const std::vector<LevelSegment>& cur, std::vector<std::uint64_t> pending, std::uint64_t from,
+                  const std::vector<LevelSegment>& next, std::uint64_t done_transitions, std::uint64_t done_terminals,
+                  const std::vector<std::uint64_t>& done_fired) {
+    const double t0 = budget.seconds();
+    try {
+      CheckpointWriter w(checkpoint_path);
+      w.identity(identity);
+      w.u64(depth);
+      w.u64(done_transitions);
+      w.u64(done_terminals);
+      w.u64(done_fired.size());
+      for (const auto f : done_fired) w.u64(f);
+      w.u64(reached.size());
+      for (const auto& x : reached) w.u64(x.load() ? 1 : 0);
+      w.u64(violated.size());
+      for (const auto& x : violated) w.u64(x.load() ? 1 : 0);
+      {
+        std::lock_guard lock(found_m);
+        w.u64(found.size());
+        for (const auto& c : found)
+          for (const std::uint64_t v : {std::uint64_t{c.depth}, static_cast<std::uint64_t>(c.expectation),
+                                        static_cast<std::uint64_t>(c.property), c.fp, std::uint64_t{c.level}, c.index,
+                                        static_cast<std::uint64_t>(c.action)})
+            w.u64(v);
+      }
+      auto& fps = store.fingerprints();
+      for (std::size_t s = 0; s < ConcurrentFingerprintSet::kSegments; ++s) {
+        w.u64(fps.segment_size(s));
+        fps.for_each_in_segment(s, [&](const Fingerprint* f, std::size_t n) { w.bytes(f, n * sizeof(Fingerprint)); });
+      }
+      w.u64(trail.levels());
+      for (std::size_t l = 0; l < trail.levels(); ++l) w.u64(trail.level_size(l));
+      trail.for_each_block([&](const Trail::Edge* e, std::size_t n) { w.bytes(e, n * sizeof(Trail::Edge)); });
+      w.u64(cur.size());
+      for (const auto& seg : cur) detail::write_segment(w, seg, false);
+      std::sort(pending.begin(), pending.end());
+      w.u64(pending.size());
+      w.bytes(pending.data(), pending.size() * sizeof(std::uint64_t));
+      w.u64(from);
+      w.u64(next.size());
+      for (const auto& seg : next) detail::write_segment(w, seg, true);
+      w.commit();
+      std::fprintf(stderr, "checkpoint: %s saved (%llu states, %.1f MiB, %.2f s)\n", checkpoint_path.c_str(),
+                   static_cast<unsigned long long>(store.size()), static_cast<double>(w.written()) / (1 << 20),
+                   budget.seconds() - t0);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "agree: warning: checkpoint %s not saved: %s\n", checkpoint_path.c_str(), e.what());
+    }
+    next_save.store(budget.seconds() + o.checkpoint_every);
+  };
+
+  // Reads a checkpoint back: refuses one made for anything else.
+  auto load = [&] {
+    CheckpointReader in(o.resume_path);
+    in.expect_identity(identity);
+    depth = static_cast<std::size_t>(in.u64());
+    transitions = in.u64();
+    terminal_states = in.u64();
+    if (in.u64() != fired.size()) in.corrupt("wrong number of action kinds");
+    for (auto& f : fired) f = in.u64();
+    if (in.u64() != reached.size()) in.corrupt("wrong number of reachability properties");
+    for (auto& x : reached) x.store(in.u64() != 0);
+    if (in.u64() != violated.size()) in.corrupt("wrong number of properties");
+    for (auto& x : violated) x.store(in.u64() != 0);
+    found.resize(static_cast<std::size_t>(in.count(7 * sizeof(std::uint64_t))));
+    for (auto& c : found) {
+      c.depth = static_cast<std::uint32_t>(in.u64());
+      c.expectation = static_cast<int>(in.u64());
+      c.property = static_cast<int>(in.u64());
+      c.fp = in.u64();
+      c.level = static_cast<std::size_t>(in.u64());
+      c.index = in.u64();
+      c.action = static_cast<std::int64_t>(in.u64());
+      const std::size_t n = c.expectation ? props.terminal.size() : props.always.size();
+      if (c.expectation < 0 || c.expectation > 1 || c.property < 0 || static_cast<std::size_t>(c.property) >= n || c.level > depth)
+        in.corrupt("bad violation record");
+    }
+    auto& fps = store.fingerprints();
+    std::vector<Fingerprint> block;
+    for (std::size_t s = 0; s < ConcurrentFingerprintSet::kSegments; ++s) {
+      std::uint64_t n = in.count(sizeof(Fingerprint));
+      if (!fps.reserve_segment(s, n))
+        throw std::runtime_error("checkpoint " + o.resume_path + ": the visited states do not fit in the memory limit");
+      while (n > 0) {
+        block.resize(static_cast<std::size_t>(std::min<std::uint64_t>(n, 1 << 16)));
+        in.bytes(block.data(), block.size() * sizeof(Fingerprint));
+        for (const Fingerprint f : block)
+          if (f == 0 || (f >> (64 - ConcurrentFingerprintSet::kSegmentBits)) != s || fps.insert(f) != Result::New)
+            in.corrupt("bad fingerprint table");
+        n -= block.size();
+      }
+    }
+    const std::uint64_t levels = in.count(sizeof(std::uint64_t));
+    if (levels != depth + 1) in.corrupt("the trail does not match the depth");
+    std::vector<std::uint64_t> sizes(static_cast<std::size_t>(levels));
+    for (auto& s : sizes) s = in.count(sizeof(Trail::Edge));
+    std::vector<Trail::Edge> edges;
+    for (const auto s : sizes) {
+      edges.resize(static_cast<std::size_t>(s));
+      in.bytes(edges.data(), edges.size() * sizeof(Trail::Edge));
+      trail.append_level(edges);
+    }
+    resume.level.resize(static_cast<std::size_t>(in.count(sizeof(std::uint64_t) * 2)));
+    std::uint64_t width = 0;
+    for (auto& seg : resume.level) {
+      seg = detail::read_segment(in, false);
+      width += seg.size();
+    }
+    if (width != sizes.back()) in.corrupt("the current level does not match the trail");
+    resume.redo.resize(static_cast<std::size_t>(in.count(sizeof(std::uint64_t))));
+    in.bytes(resume.redo.data(), resume.redo.size() * sizeof(std::uint64_t));
+    resume.from = in.u64();
+    for (const auto c : resume.redo)
+      if (c % 64 != 0 || c >= width) in.corrupt("bad chunk list");
+    if (resume.from % 64 != 0 && resume.from != width) in.corrupt("bad chunk list");
+    resume.next.resize(static_cast<std::size_t>(in.count(sizeof(std::uint64_t) * 2)));
+    for (auto& seg : resume.next) {
+      seg = detail::read_segment(in, true);
+      for (const auto& e : seg.edges)
+        if (e.parent >= width) in.corrupt("bad parent edge");
+    }
+    for (const auto& c : found)
+      if (c.index >= sizes[c.level]) in.corrupt("bad violation record");
+    in.finish();
+    if (!o.keep_going && !found.empty()) stop.store(true);
+    level = std::move(resume.level);
+    r.depth = depth;
+  };
+
+  if (!o.resume_path.empty()) {
+    load();
+  } else {
+    // Level 0: the initial states.
     model::Encoder enc;
     auto inits = p.init_states();
     for (std::uint32_t i = 0; i < inits.size(); ++i) {
@@ -198,9 +387,6 @@ Report bfs(const P& p, const Options& o) {
     level[0].edges = {};
   }
 
-  std::uint64_t transitions = 0, terminal_states = 0;
-  std::vector<std::uint64_t> fired(r.fired.size());
-  std::size_t depth = 0;
   while (!stop.load() && !level.empty()) {
     std::vector<std::uint64_t> base{0};  // global index of each segment's first state
     for (const auto& seg : level) base.push_back(base.back() + seg.size());
@@ -229,15 +415,48 @@ Report bfs(const P& p, const Options& o) {
       break;
     }
 
+    // The work: chunks of 64 states, handed out in order; a resumed level
+    // first redoes the chunks its checkpoint had not finished.
     constexpr std::uint64_t kChunk = 64;
+    const std::vector<std::uint64_t> redo = std::move(resume.redo);
+    const std::uint64_t from = std::min(resume.from, width);
+    resume.redo = {};
+    resume.from = 0;
+    const std::uint64_t items = redo.size() + (width - from + kChunk - 1) / kChunk;
+    auto chunk_start = [&](std::uint64_t v) { return v < redo.size() ? redo[v] : from + (v - redo.size()) * kChunk; };
     std::atomic<std::uint64_t> next_chunk{0};
-    const unsigned workers = static_cast<unsigned>(std::min<std::uint64_t>(threads, (width + kChunk - 1) / kChunk));
-    std::vector<LevelSegment> next(workers);
+    const unsigned workers = static_cast<unsigned>(std::clamp<std::uint64_t>(items, 1, threads));
+    // First what a checkpoint had of this level's successors, then one segment per worker.
+    std::vector<LevelSegment> next = std::move(resume.next);
+    resume.next = {};
+    const std::size_t own = next.size();
+    next.resize(own + workers);
     std::vector<std::uint64_t> w_transitions(workers), w_terminals(workers);
     std::vector<std::vector<std::uint64_t>> w_fired(workers, std::vector<std::uint64_t>(fired.size()));
+    constexpr std::uint64_t kNoChunk = detail::Doing::kNoChunk;
+    std::vector<detail::Doing> doing(workers);
+    std::atomic<bool> save_due{false};
+    auto save_level = [&] {
+      std::vector<std::uint64_t> pending;
+      std::uint64_t done_t = transitions, done_term = terminal_states;
+      std::vector<std::uint64_t> done_f = fired;
+      for (unsigned w = 0; w < workers; ++w) {
+        const bool partial = doing[w].chunk != kNoChunk;
+        if (partial) pending.push_back(doing[w].chunk);
+        done_t += partial ? doing[w].transitions : w_transitions[w];
+        done_term += partial ? doing[w].terminals : w_terminals[w];
+        for (std::size_t k = 0; k < fired.size(); ++k) done_f[k] += partial ? doing[w].fired[k] : w_fired[w][k];
+      }
+      const std::uint64_t claimed = std::min(next_chunk.load(), items);
+      for (std::uint64_t v = claimed; v < redo.size(); ++v) pending.push_back(redo[v]);
+      const std::uint64_t rest = claimed <= redo.size() ? from : std::min(width, from + (claimed - redo.size()) * kChunk);
+      save(level, std::move(pending), rest, next, done_t, done_term, done_f);
+    };
     detail::Pauser pauser(static_cast<int>(workers));
-    auto grow = [&] {
+    // At a pause: grow the table if it needs it, save if a checkpoint is due.
+    auto pause_action = [&] {
       if (!store.grow()) set_cut(Cut::MemoryLimit);
+      if (save_due.exchange(false) && !stop.load()) save_level();
     };
 
     auto work = [&](unsigned w) {
@@ -247,15 +466,22 @@ Report bfs(const P& p, const Options& o) {
       std::vector<Fingerprint> succ_fp;
       std::vector<std::uint32_t> succ_action, succ_end;
       std::string succ_bytes;
-      std::uint64_t since_check = 0;
-      LevelSegment& out = next[w];
+      std::uint64_t since_check = 0, since_clock = 0;
+      LevelSegment& out = next[own + w];
+      detail::Doing& my = doing[w];
       while (!stop.load(std::memory_order_relaxed)) {
-        const std::uint64_t first = next_chunk.fetch_add(kChunk);
-        if (first >= width) break;
+        const std::uint64_t v = next_chunk.fetch_add(1);
+        if (v >= items) break;
+        const std::uint64_t first = chunk_start(v), end = std::min(first + kChunk, width);
+        my.chunk = first;
+        my.transitions = w_transitions[w];
+        my.terminals = w_terminals[w];
+        my.fired = w_fired[w];
         std::size_t seg = static_cast<std::size_t>(std::upper_bound(base.begin(), base.end(), first) - base.begin() - 1);
-        for (std::uint64_t g = first; g < std::min(first + kChunk, width) && !stop.load(std::memory_order_relaxed); ++g) {
+        std::uint64_t g = first;
+        for (; g < end && !stop.load(std::memory_order_relaxed); ++g) {
           while (g >= base[seg + 1]) ++seg;
-          pauser.safe_point(grow);
+          pauser.safe_point(pause_action);
           const State s = model::decode<State>(level[seg].state(g - base[seg]));
           actions.clear();
           p.actions(s, actions);
@@ -294,12 +520,12 @@ Report bfs(const P& p, const Options& o) {
           bool halt = false;
           for (std::size_t j = 0; j < succ_action.size() && !halt; ++j) {
             const Fingerprint fp = succ_fp[j];
-            const std::size_t from = j ? succ_end[j - 1] : 0;
-            const std::string_view bytes = std::string_view(succ_bytes).substr(from, succ_end[j] - from);
+            const std::size_t from_byte = j ? succ_end[j - 1] : 0;
+            const std::string_view bytes = std::string_view(succ_bytes).substr(from_byte, succ_end[j] - from_byte);
             Result res = store.insert(fp, bytes);
             while (res == Result::Full && !stop.load()) {  // pause everyone, grow, retry
               pauser.request();
-              pauser.safe_point(grow);
+              pauser.safe_point(pause_action);
               res = store.insert(fp, bytes);
             }
             if (res != Result::New) continue;
@@ -313,12 +539,18 @@ Report bfs(const P& p, const Options& o) {
           if (halt) break;
           if (w == 0 && ++since_check >= 16) {
             since_check = 0;
-            if (const Cut c = budget.check(store.size(), depth, width - std::min(width, next_chunk.load())); c != Cut::None)
+            if (const Cut c = budget.check(store.size(), depth, width - std::min(width, next_chunk.load() * kChunk)); c != Cut::None)
               set_cut(c);
           }
+          if (checkpointing && ++since_clock >= 256) {
+            since_clock = 0;
+            if (budget.seconds() >= next_save.load() && !save_due.exchange(true)) pauser.request();
+          }
         }
+        if (g == end) my.chunk = kNoChunk;
+        else break;
       }
-      pauser.leave(grow);
+      pauser.leave(pause_action);
     };
     if (workers <= 1) {
       work(0);
@@ -328,13 +560,23 @@ Report bfs(const P& p, const Options& o) {
       work(0);
       for (auto& t : pool) t.join();
     }
+    if (!stop.load())
+      if (const Cut c = budget.check(store.size(), depth, 0, true); c != Cut::None) set_cut(c);
+    // Cut short (and not by a violation that ends the search), or a save due: checkpoint.
+    if (checkpointing) {
+      const Cut c = static_cast<Cut>(cut.load());
+      const bool resumable = c == Cut::Interrupted || c == Cut::TimeLimit || c == Cut::MemoryLimit || c == Cut::MaxStates;
+      std::unique_lock lock(found_m);
+      const bool violation_stop = !o.keep_going && !found.empty();
+      lock.unlock();
+      if (!violation_stop && (stop.load() ? resumable : (save_due.load() || budget.seconds() >= next_save.load())))
+        save_level();
+    }
     for (unsigned w = 0; w < workers; ++w) {
       transitions += w_transitions[w];
       terminal_states += w_terminals[w];
       for (std::size_t k = 0; k < fired.size(); ++k) fired[k] += w_fired[w][k];
     }
-    if (!stop.load())
-      if (const Cut c = budget.check(store.size(), depth, 0, true); c != Cut::None) set_cut(c);
     // The next level: its edges go to the trail, its states stay packed.
     std::vector<Trail::Edge> edges;
     for (auto& seg : next) {

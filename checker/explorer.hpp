@@ -24,11 +24,16 @@ Report check(const P& p, const Options& o) {
   // A tree-shaped protocol (om, sm) gets the stateless tree search, with its
   // own --reduce and --threads, unless the user chose another search.
   if constexpr (TreeShaped<P>)
-    if (o.search == Search::Tree || !o.search_chosen) return tree_search(p, o);
+    if (o.search == Search::Tree || !o.search_chosen) {
+      check_checkpoint_options(o, "tree");
+      return tree_search(p, o);
+    }
   if (o.search == Search::Tree) throw std::invalid_argument("--search tree: " + std::string(P::kName) + " is not tree-shaped");
   validate(o);
-  if (o.search == Search::Dfs)
+  if (o.search == Search::Dfs) {
+    check_checkpoint_options(o, "dfs");
     return o.exact ? dfs<P, ExactStore>(p, o) : dfs<P, FingerprintStore>(p, o);
+  }
   return o.exact ? bfs<P, true>(p, o) : bfs<P, false>(p, o);
 }
 

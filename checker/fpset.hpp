@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <memory>
 #include <new>
+#include <vector>
 
 #include "checker/fingerprint.hpp"
 
@@ -89,6 +90,34 @@ class ConcurrentFingerprintSet {
     return ok;
   }
 
+  // For a checkpoint: the fingerprints of segment `i`, in blocks. Only while no insert() runs.
+  template <class F>
+  void for_each_in_segment(std::size_t i, F&& f) const {
+    const Segment& seg = segments_[i];
+    std::vector<Fingerprint> block;
+    block.reserve(4096);
+    for (std::size_t j = 0; j < seg.capacity; ++j) {
+      if (seg.slots[j] == 0) continue;
+      block.push_back(seg.slots[j]);
+      if (block.size() == 4096) {
+        f(block.data(), block.size());
+        block.clear();
+      }
+    }
+    if (!block.empty()) f(block.data(), block.size());
+  }
+  [[nodiscard]] std::uint64_t segment_size(std::size_t i) const { return segments_[i].count.load(); }
+  // Before restoring `n` fingerprints into segment `i` (empty): room for them at
+  // under 75% load, or false if that does not fit the budget.
+  bool reserve_segment(std::size_t i, std::uint64_t n) {
+    Segment& seg = segments_[i];
+    std::uint64_t cap = std::max<std::uint64_t>(seg.capacity, n * 2);
+    if (n * 4 >= cap * 3 || cap > max_slots_per_segment_) cap = max_slots_per_segment_;
+    if (n * 20 >= cap * 19) return false;
+    if (cap != seg.capacity) seg.rehash(static_cast<std::size_t>(cap));
+    return true;
+  }
+
   [[nodiscard]] std::uint64_t size() const {
     std::uint64_t n = 0;
     for (const auto& s : segments_) n += s.count.load(std::memory_order_relaxed);
@@ -108,7 +137,7 @@ class ConcurrentFingerprintSet {
   struct Free {
     void operator()(Fingerprint* p) const { std::free(p); }
   };
-  struct Segment {
+  struct alignas(64) Segment {  // one cache line each: threads inserting into different segments share none
     std::unique_ptr<Fingerprint[], Free> slots;
     std::size_t capacity = 0;
     std::atomic<std::uint64_t> count{0};

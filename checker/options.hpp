@@ -40,6 +40,11 @@ struct Options {
   std::vector<std::string> properties;      // empty: every property of the protocol
   std::function<void(const Progress&)> progress;  // called about once a second
   const std::atomic<bool>* interrupt = nullptr;   // set by a signal handler: stop cleanly
+  // Checkpoint and resume (breadth-first search only; checker/checkpoint.hpp).
+  std::string checkpoint_path;              // "": none; else saved every checkpoint_every s and when cut short
+  double checkpoint_every = 600;            // seconds
+  std::string resume_path;                  // "": a fresh search; else continue this checkpoint
+  std::string parameters;                   // the resolved "procs=3 msgs=2 ...", a checkpoint's identity
 };
 
 // A path is what a counterexample is: which initial state, then which action

@@ -43,6 +43,28 @@ class Trail {
   }
 
   [[nodiscard]] std::size_t levels() const { return level_start_.size(); }
+  [[nodiscard]] std::uint64_t level_size(std::size_t level) const {
+    return (level + 1 < level_start_.size() ? level_start_[level + 1] : total_) - level_start_.at(level);
+  }
+
+  // Every edge, level after level, in blocks (for a checkpoint).
+  template <class F>
+  void for_each_block(F&& f) {
+    if (!file_) {
+      if (!memory_.empty()) f(memory_.data(), memory_.size());
+      return;
+    }
+    std::fflush(file_.get());
+    std::rewind(file_.get());
+    std::vector<Edge> block(1 << 16);
+    for (std::uint64_t left = total_; left > 0;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, block.size()));
+      if (std::fread(block.data(), sizeof(Edge), n, file_.get()) != n) throw std::runtime_error("cannot read the trail file");
+      f(block.data(), n);
+      left -= n;
+    }
+    std::fseek(file_.get(), 0, SEEK_END);
+  }
   [[nodiscard]] std::uint64_t size() const { return total_; }
 
   // The path to state `index` of `level`, followed by `extra` if given.

@@ -45,6 +45,8 @@ struct CheckFlags {
   bool json = false;
   bool keep_going = false;
   std::string trace_dir = "traces";
+  std::string checkpoint, resume;   // checker/checkpoint.hpp
+  double checkpoint_every = 10;     // minutes
 };
 
 // A count (--max-states, --max-depth, --memory-limit): decimal digits only, and
@@ -86,6 +88,10 @@ void add_check_flags(CLI::App* cmd, CheckFlags& f) {
   cmd->add_flag("--json", f.json, "print one JSON object on stdout");
   cmd->add_flag("--keep-going", f.keep_going, "explore everything; report the first violation of each property");
   cmd->add_option("--trace-dir", f.trace_dir, "where counterexample traces go (never overwritten)");
+  cmd->add_option("--checkpoint", f.checkpoint, "save the search to FILE every --checkpoint-every minutes and when cut short (bfs only, not --exact)");
+  cmd->add_option("--checkpoint-every", f.checkpoint_every, "minutes between checkpoints (default 10; fractions allowed)")
+      ->check(kSeconds)->check(CLI::Range(0.001, 1e6));
+  cmd->add_option("--resume", f.resume, "continue the search saved in FILE (and keep checkpointing to it unless --checkpoint names another)");
 }
 
 checker::Options to_options(const CheckFlags& f) {
@@ -101,6 +107,9 @@ checker::Options to_options(const CheckFlags& f) {
   o.memory_limit_mib = f.memory_limit;
   o.properties = f.properties;
   o.keep_going = f.keep_going;
+  o.checkpoint_path = f.checkpoint;
+  o.checkpoint_every = f.checkpoint_every * 60;
+  o.resume_path = f.resume;
   return o;
 }
 
@@ -108,6 +117,7 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
   model::Params params(e.params);
   for (const auto& [name, value] : given) params.set(name, value);
   checker::Options o = to_options(f);
+  o.parameters = params.to_string();
   o.interrupt = &g_interrupted;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (tty)
