@@ -232,6 +232,7 @@ Report bfs(const P& p, const Options& o) {
   CheckpointIdentity identity{std::string(P::kName), P::kVersion, o.parameters, o.reduce, Exact, r.checked};
   for (const auto& x : r.reachability) identity.properties.push_back("sometimes:" + x.name);
   std::atomic<double> next_save{o.checkpoint_every};
+  if (checkpointing) check_checkpoint_writable(checkpoint_path);
 
   // Writes the whole search as it stands: `level` being expanded, of which the
   // chunks in `pending` and every chunk from `from` on are still to do, `next`
@@ -431,8 +432,14 @@ Report bfs(const P& p, const Options& o) {
     resume.next = {};
     const std::size_t own = next.size();
     next.resize(own + workers);
-    std::vector<std::uint64_t> w_transitions(workers), w_terminals(workers);
-    std::vector<std::vector<std::uint64_t>> w_fired(workers, std::vector<std::uint64_t>(fired.size()));
+    // Per-worker counters, one cache line each: adjacent counters written by
+    // two threads at every transition would share a line (false sharing).
+    struct alignas(64) Counters {
+      std::uint64_t transitions = 0, terminals = 0;
+      std::vector<std::uint64_t> fired;
+    };
+    std::vector<Counters> counters(workers);
+    for (auto& c : counters) c.fired.assign(fired.size() + 8, 0);  // + 8: the heap blocks do not share a line either
     constexpr std::uint64_t kNoChunk = detail::Doing::kNoChunk;
     std::vector<detail::Doing> doing(workers);
     std::atomic<bool> save_due{false};
@@ -443,9 +450,9 @@ Report bfs(const P& p, const Options& o) {
       for (unsigned w = 0; w < workers; ++w) {
         const bool partial = doing[w].chunk != kNoChunk;
         if (partial) pending.push_back(doing[w].chunk);
-        done_t += partial ? doing[w].transitions : w_transitions[w];
-        done_term += partial ? doing[w].terminals : w_terminals[w];
-        for (std::size_t k = 0; k < fired.size(); ++k) done_f[k] += partial ? doing[w].fired[k] : w_fired[w][k];
+        done_t += partial ? doing[w].transitions : counters[w].transitions;
+        done_term += partial ? doing[w].terminals : counters[w].terminals;
+        for (std::size_t k = 0; k < fired.size(); ++k) done_f[k] += partial ? doing[w].fired[k] : counters[w].fired[k];
       }
       const std::uint64_t claimed = std::min(next_chunk.load(), items);
       for (std::uint64_t v = claimed; v < redo.size(); ++v) pending.push_back(redo[v]);
@@ -474,9 +481,9 @@ Report bfs(const P& p, const Options& o) {
         if (v >= items) break;
         const std::uint64_t first = chunk_start(v), end = std::min(first + kChunk, width);
         my.chunk = first;
-        my.transitions = w_transitions[w];
-        my.terminals = w_terminals[w];
-        my.fired = w_fired[w];
+        my.transitions = counters[w].transitions;
+        my.terminals = counters[w].terminals;
+        my.fired.assign(counters[w].fired.begin(), counters[w].fired.begin() + static_cast<std::ptrdiff_t>(fired.size()));
         std::size_t seg = static_cast<std::size_t>(std::upper_bound(base.begin(), base.end(), first) - base.begin() - 1);
         std::uint64_t g = first;
         for (; g < end && !stop.load(std::memory_order_relaxed); ++g) {
@@ -486,7 +493,7 @@ Report bfs(const P& p, const Options& o) {
           actions.clear();
           p.actions(s, actions);
           if (actions.empty()) {
-            ++w_terminals[w];
+            ++counters[w].terminals;
             if (const int k = PropertySet<State>::first_failing(props.terminal, s); k >= 0) {
               enc.clear();
               enc(s);
@@ -502,8 +509,8 @@ Report bfs(const P& p, const Options& o) {
           succ_action.clear();
           succ_bytes.clear();
           for (std::uint32_t k = 0; k < actions.size(); ++k) {
-            ++w_transitions[w];
-            ++w_fired[w][P::kind_of(actions[k])];
+            ++counters[w].transitions;
+            ++counters[w].fired[P::kind_of(actions[k])];
             auto t = p.next_state(s, actions[k]);
             if (!t) continue;  // a self-loop
             if (symmetry) *t = canonical(p, std::move(*t), true);
@@ -573,9 +580,9 @@ Report bfs(const P& p, const Options& o) {
         save_level();
     }
     for (unsigned w = 0; w < workers; ++w) {
-      transitions += w_transitions[w];
-      terminal_states += w_terminals[w];
-      for (std::size_t k = 0; k < fired.size(); ++k) fired[k] += w_fired[w][k];
+      transitions += counters[w].transitions;
+      terminal_states += counters[w].terminals;
+      for (std::size_t k = 0; k < fired.size(); ++k) fired[k] += counters[w].fired[k];
     }
     // The next level: its edges go to the trail, its states stay packed.
     std::vector<Trail::Edge> edges;
