@@ -32,6 +32,14 @@ void check_checkpoint_options(const Options& o, std::string_view search) {
   if (o.exact) throw std::invalid_argument(std::string(flag) + " is not available with --exact (fingerprints only)");
 }
 
+void check_checkpoint_writable(const std::string& path) {
+  const std::string probe = path + ".tmp-" + std::to_string(::getpid());
+  std::FILE* f = std::fopen(probe.c_str(), "wb");
+  if (!f) throw std::invalid_argument("--checkpoint " + path + ": cannot create " + probe + ": " + errno_text());
+  std::fclose(f);
+  std::remove(probe.c_str());
+}
+
 // ---- writing ----
 
 CheckpointWriter::CheckpointWriter(std::string path) : path_(std::move(path)) {

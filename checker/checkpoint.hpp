@@ -48,6 +48,8 @@ struct CheckpointIdentity {
 
 // Refuses options a checkpoint cannot serve (DFS, tree search, --exact).
 void check_checkpoint_options(const Options& o, std::string_view search);
+// Fails early (std::invalid_argument) if no checkpoint can be written beside `path`.
+void check_checkpoint_writable(const std::string& path);
 
 class CheckpointWriter {
  public:
