@@ -32,7 +32,14 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 // Set only by fuzz/cli_fuzz.cpp: parse and validate the command line, run nothing.
 bool g_parse_only = false;
-extern "C" void on_signal(int) { g_interrupted.store(true); }
+// The first SIGINT/SIGTERM stops the search cleanly; a second one, if the
+// user will not wait, ends the process at once (trace files are atomic).
+extern "C" void on_signal(int sig) {
+  if (g_interrupted.exchange(true)) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  }
+}
 
 struct CheckFlags {
   std::string search;  // empty: bfs, or tree for a tree-shaped protocol
@@ -137,11 +144,18 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
 
   std::optional<std::string> trace_path;
   std::vector<std::string> extra_paths;
-  for (std::size_t i = 0; i < r.traces.size(); ++i) {
-    const std::string path = counterexamples::write_new_file(
-        f.trace_dir, cli::trace_stem(e, params, r.traces[i].property), ".trace", counterexamples::to_text(r.traces[i]));
-    if (i == 0) trace_path = path;
-    else extra_paths.push_back(path);
+  // A trace that cannot be written must not cost the report of a long run:
+  // the report (with the counterexample's steps) is printed, the error after it.
+  std::string write_error;
+  for (std::size_t i = 0; i < r.traces.size() && write_error.empty(); ++i) {
+    try {
+      const std::string path = counterexamples::write_new_file(
+          f.trace_dir, cli::trace_stem(e, params, r.traces[i].property), ".trace", counterexamples::to_text(r.traces[i]));
+      if (i == 0) trace_path = path;
+      else extra_paths.push_back(path);
+    } catch (const std::runtime_error& err) {
+      write_error = err.what();
+    }
   }
   if (f.json) {
     auto j = cli::report_json(e, params, o, r, trace_path);
@@ -151,6 +165,7 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
     cli::print_report(std::cout, e, o, r, trace_path);
     for (const auto& p : extra_paths) std::cout << "trace written to " << p << '\n';
   }
+  if (!write_error.empty()) std::cerr << "agree: error: trace not written: " << write_error << '\n';
   return cli::exit_code(r.report.verdict);
 }
 

@@ -113,3 +113,13 @@ TEST_CASE("cli: --time-limit and --memory-limit end a run as incomplete with its
   CHECK(mib >= 60);
   CHECK(mib < 400);  // stopped near the limit (a table doubling can overshoot it), not long after
 }
+
+TEST_CASE("cli: a trace dir that cannot be written does not cost the report", "[cli][bad-input]") {
+  const auto r = runbin::run({"check", "isis", "--procs", "2", "--msgs", "2", "--variant", "no-tiebreak", "--trace-dir",
+                              "/dev/null/traces"});
+  CHECK(r.code == 1);
+  CHECK(r.out.find("verdict: violated (total-order)\n") != std::string::npos);
+  CHECK(r.out.find("counterexample: total-order violated after 12 steps (a shortest run)\n") != std::string::npos);
+  CHECK(r.out.find("trace written to") == std::string::npos);
+  CHECK(r.err == "agree: error: trace not written: cannot create directory /dev/null/traces: Not a directory\n");
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The test suite under sanitizers:
+#   1. AddressSanitizer + UndefinedBehaviorSanitizer: build-asan/, every test
+#      except the [long] and browser ones; any report fails the run
+#      (-fno-sanitize-recover=all, halt_on_error).
+#   2. ThreadSanitizer: build-tsan/, only the tests tagged [parallel]; skipped,
+#      with a message, while no test carries that tag.
+#   scripts/sanitize.sh [asan|tsan]...      (default: both)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WHAT=("$@")
+[ "${#WHAT[@]}" -gt 0 ] || WHAT=(asan tsan)
+JOBS="${SANITIZE_BUILD_JOBS:-2}"
+scripts/install-deps.sh >/dev/null
+
+for w in "${WHAT[@]}"; do
+  case "$w" in
+    asan)
+      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGREE_SANITIZE=address,undefined >/dev/null
+      cmake --build build-asan -j"$JOBS"
+      export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+      export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+      ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800 -LE 'long|browser'
+      echo "sanitize: asan+ubsan: every test passed"
+      ;;
+    tsan)
+      if ! grep -lq '\[parallel\]' tests/*_test.cpp 2>/dev/null; then
+        echo "sanitize: tsan: no test is tagged [parallel] yet; nothing to run"
+        continue
+      fi
+      cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGREE_SANITIZE=thread >/dev/null
+      cmake --build build-tsan -j"$JOBS" --target agree_tests
+      export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+      build-tsan/tests/agree_tests "[parallel]"
+      echo "sanitize: tsan: every [parallel] test passed"
+      ;;
+    *) echo "sanitize: unknown '$w' (asan or tsan)" >&2; exit 2 ;;
+  esac
+done
