@@ -69,7 +69,7 @@ std::string reseal(std::string bytes) {
 
 }  // namespace
 
-TEST_CASE("checkpoint: a search cut short twice and resumed ends as one that ran through", "[checkpoint]") {
+TEST_CASE("checkpoint: a search cut short twice and resumed ends as one that ran through", "[checkpoint][parallel]") {
   const Run runs[] = {
       {"isis", "procs=3 msgs=2"},                  // 5,780 states
       {"sequencer", "procs=3 msgs=3"},             // 5,462 states
@@ -127,7 +127,7 @@ TEST_CASE("checkpoint: an interrupted search saves where it stopped and resumes 
   same_search(check(c, o).report, full);
 }
 
-TEST_CASE("checkpoint: a periodic checkpoint taken at a pause in mid-level resumes exactly", "[checkpoint]") {
+TEST_CASE("checkpoint: a periodic checkpoint taken at a pause in mid-level resumes exactly", "[checkpoint][parallel]") {
   const Run c{"isis", "procs=2 msgs=3"};
   checker::Options o;
   o.threads = 2;
@@ -302,6 +302,9 @@ TEST_CASE("checkpoint: the command line refuses a wrong checkpoint with one line
   const auto dfs = run({"check", "isis", "--search", "dfs", "--checkpoint", "d.ckpt"});
   CHECK(dfs.code == 2);
   CHECK(dfs.err == "agree: error: --checkpoint works with the breadth-first search only, not --search dfs\n");
+  const auto nowhere = run({"check", "isis", "--checkpoint", "no/such/dir/x.ckpt"});
+  CHECK(nowhere.code == 2);
+  CHECK_THAT(nowhere.err, Catch::StartsWith("agree: error: --checkpoint no/such/dir/x.ckpt: cannot create"));
   runbin::spit(dir / "c.ckpt", runbin::slurp(dir / "c.ckpt").substr(0, 3'000));
   const auto cut = run({"check", "isis", "--procs", "3", "--msgs", "2", "--reduce", "none", "--resume", "c.ckpt"});
   CHECK(cut.code == 2);
