@@ -362,6 +362,14 @@ Report bfs(const P& p, const Options& o) {
     for (const auto& c : found)
       if (c.index >= sizes[c.level]) in.corrupt("bad violation record");
     in.finish();
+    // Every state must decode here, where a failure is one line, not in a worker thread.
+    for (const auto* segs : {&resume.level, &resume.next})
+      for (const auto& seg : *segs)
+        for (std::size_t i = 0; i < seg.size(); ++i) try {
+            (void)model::decode<State>(seg.state(i));
+          } catch (const std::exception&) {
+            in.corrupt("a saved state does not decode");
+          }
     if (!o.keep_going && !found.empty()) stop.store(true);
     level = std::move(resume.level);
     r.depth = depth;
