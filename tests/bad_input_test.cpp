@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <regex>
 #include <string>
 
 #include "cli/registry.hpp"

@@ -94,6 +94,19 @@ struct Child {
   Child& operator=(const Child&) = delete;
 };
 
+// The number printed after `key` in text (spaces and digit separators
+// skipped), or -1 if key is absent: number_after(out, "distinct states").
+inline long long number_after(const std::string& text, const std::string& key) {
+  const auto at = text.find(key);
+  if (at == std::string::npos) return -1;
+  std::size_t i = at + key.size();
+  while (i < text.size() && text[i] == ' ') ++i;
+  long long n = -1;
+  for (; i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == ','); ++i)
+    if (text[i] != ',') n = (n < 0 ? 0 : n * 10) + (text[i] - '0');
+  return n;
+}
+
 struct Result {
   int code = -1;
   std::string out, err;

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <filesystem>
 #include <random>
-#include <regex>
 #include <thread>
 
 #include "cli/registry.hpp"
@@ -26,14 +25,7 @@ int random_ms(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
-std::uint64_t distinct_states(const std::string& out) {
-  std::smatch m;
-  if (!std::regex_search(out, m, std::regex("distinct states +([0-9,]+)"))) return 0;
-  std::string digits;
-  for (const char c : m[1].str())
-    if (c != ',') digits += c;
-  return std::stoull(digits);
-}
+long long distinct_states(const std::string& out) { return runbin::number_after(out, "distinct states"); }
 
 // Every file in dir is a complete trace that replays; returns how many.
 int complete_traces_only(const std::string& dir) {
