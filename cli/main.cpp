@@ -18,6 +18,7 @@
 #include <iostream>
 #include <map>
 #include <new>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -44,8 +45,8 @@ extern "C" void on_signal(int sig) {
 struct CheckFlags {
   std::string search;  // empty: bfs, or tree for a tree-shaped protocol
   bool exact = false;
-  std::string reduce = "none";
-  unsigned threads = 1;
+  std::string reduce = "all";  // every reduction the protocol supports; "none" gives the contract counts
+  unsigned threads = 0;  // 0: every core
   std::uint64_t max_states = 0, max_depth = 0, memory_limit = 0;
   double time_limit = 0;
   std::vector<std::string> properties;
@@ -84,8 +85,8 @@ void add_check_flags(CLI::App* cmd, CheckFlags& f) {
   cmd->add_option("--search", f.search, "bfs (shortest counterexamples), dfs (less memory) or tree (tree-shaped protocols, their default)")
       ->check(CLI::IsMember({"bfs", "dfs", "tree"}));
   cmd->add_flag("--exact", f.exact, "store full states instead of 64-bit fingerprints");
-  cmd->add_option("--reduce", f.reduce, "state-space reduction: none")->check(CLI::IsMember({"none", "por", "symmetry", "all"}));
-  cmd->add_option("--threads", f.threads, "worker threads")->check(kCount)->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--reduce", f.reduce, "state-space reduction: none (the contract counts), symmetry, por, or all that the protocol supports (default)")->check(CLI::IsMember({"none", "por", "symmetry", "all"}));
+  cmd->add_option("--threads", f.threads, "worker threads (default: every core)")->check(kCount)->check(CLI::Range(1u, 1024u));
   cmd->add_option("--max-states", f.max_states, "stop after this many distinct states (incomplete)")->check(kCount);
   cmd->add_option("--max-depth", f.max_depth, "do not expand states deeper than this (incomplete)")->check(kCount);
   cmd->add_option("--time-limit", f.time_limit, "stop after SECONDS (incomplete)")->check(kSeconds)->check(CLI::Range(0.0, 1e9));
@@ -107,7 +108,7 @@ checker::Options to_options(const CheckFlags& f) {
   o.search_chosen = !f.search.empty();
   o.exact = f.exact;
   o.reduce = f.reduce;
-  o.threads = f.threads;
+  o.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
   o.max_states = f.max_states;
   o.max_depth = f.max_depth;
   o.time_limit = f.time_limit;
