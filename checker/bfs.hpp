@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "checker/checkpoint.hpp"
+#include "checker/codec.hpp"
 #include "checker/fpset.hpp"
 #include "checker/search_common.hpp"
 #include "checker/store.hpp"
@@ -35,17 +36,28 @@ namespace detail {
 
 // States of one level, as one thread produced them: packed encodings back to
 // back, where each starts, and how each was reached.
+// With a fixed-width encoding (width > 0, checker/codec.hpp) there are no
+// offsets: state i is at i * width.
 struct LevelSegment {
+  explicit LevelSegment(std::uint32_t w = 0) : width(w) {}
+  std::uint32_t width;
   std::string bytes;
   std::vector<std::uint32_t> starts;
   std::vector<Trail::Edge> edges;
-  [[nodiscard]] std::size_t size() const { return starts.size(); }
+  [[nodiscard]] std::size_t size() const { return width ? bytes.size() / width : starts.size(); }
   [[nodiscard]] std::string_view state(std::size_t i) const {
+    if (width) return std::string_view(bytes).substr(i * width, width);
     const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : bytes.size();
     return std::string_view(bytes).substr(starts[i], end - starts[i]);
   }
+  void reserve(std::size_t states) try {
+    bytes.reserve(states * (width ? width : 16));
+    if (!width) starts.reserve(states);
+    edges.reserve(states);
+  } catch (const std::bad_alloc&) {  // then it grows as it goes
+  }
   void add(std::string_view state, Trail::Edge e) {
-    starts.push_back(static_cast<std::uint32_t>(bytes.size()));
+    if (!width) starts.push_back(static_cast<std::uint32_t>(bytes.size()));
     bytes.append(state);
     edges.push_back(e);
   }
@@ -95,13 +107,13 @@ class SharedStore {
  public:
   explicit SharedStore(std::uint64_t budget) : fps_(budget) {}
   static constexpr bool kExact = Exact;
-  ConcurrentFingerprintSet::Result insert(Fingerprint fp, std::string_view bytes) {
+  ConcurrentFingerprintSet::Result insert(Fingerprint fp, std::string_view bytes, unsigned worker = 0) {
     if constexpr (Exact) {
       std::lock_guard lock(m_);
       const bool fresh = exact_.insert(fp, bytes);
       return fresh ? ConcurrentFingerprintSet::Result::New : ConcurrentFingerprintSet::Result::Old;
     } else {
-      return fps_.insert(fp);
+      return fps_.insert(fp, worker);
     }
   }
   void prefetch(Fingerprint fp) const {
@@ -109,6 +121,12 @@ class SharedStore {
   }
   [[nodiscard]] bool wants_growth(Fingerprint fp) const { return !Exact && fps_.wants_growth(fp); }
   bool grow() { return Exact || fps_.grow(); }
+  void set_workers(unsigned n) {
+    if constexpr (!Exact) fps_.set_workers(n);
+  }
+  void settle() {  // only while no insert() runs: see ConcurrentFingerprintSet
+    if constexpr (!Exact) fps_.settle();
+  }
   [[nodiscard]] std::uint64_t size() const { return Exact ? exact_.size() : fps_.size(); }
   [[nodiscard]] std::uint64_t bytes() const { return Exact ? exact_.bytes() : fps_.bytes(); }
   [[nodiscard]] std::uint64_t collisions() const { return Exact ? exact_.collisions() : 0; }
@@ -150,14 +168,23 @@ struct Doing {
   std::vector<std::uint64_t> fired;
 };
 
+// The file always holds the offsets, whatever the width, so that one format serves both.
 inline void write_segment(CheckpointWriter& w, const LevelSegment& s, bool edges) {
   w.str(s.bytes);
-  w.u64(s.starts.size());
-  w.bytes(s.starts.data(), s.starts.size() * sizeof(std::uint32_t));
+  w.u64(s.size());
+  if (s.width) {
+    std::vector<std::uint32_t> block;
+    for (std::size_t i = 0; i < s.size(); i += block.size()) {
+      block.resize(std::min<std::size_t>(s.size() - i, 1 << 16));
+      for (std::size_t j = 0; j < block.size(); ++j) block[j] = static_cast<std::uint32_t>((i + j) * s.width);
+      w.bytes(block.data(), block.size() * sizeof(std::uint32_t));
+    }
+  } else
+    w.bytes(s.starts.data(), s.starts.size() * sizeof(std::uint32_t));
   if (edges) w.bytes(s.edges.data(), s.edges.size() * sizeof(Trail::Edge));
 }
 
-inline LevelSegment read_segment(CheckpointReader& in, bool edges) {
+inline LevelSegment read_segment(CheckpointReader& in, bool edges, std::uint32_t width) {
   LevelSegment s;
   s.bytes = in.str();
   s.starts.resize(static_cast<std::size_t>(in.count(sizeof(std::uint32_t))));
@@ -169,13 +196,20 @@ inline LevelSegment read_segment(CheckpointReader& in, bool edges) {
     s.edges.resize(s.starts.size());
     in.bytes(s.edges.data(), s.edges.size() * sizeof(Trail::Edge));
   }
+  if (width) {
+    if (s.bytes.size() != s.starts.size() * width) in.corrupt("bad state offsets");
+    for (std::size_t i = 0; i < s.starts.size(); ++i)
+      if (s.starts[i] != i * width) in.corrupt("bad state offsets");
+    s.starts = {};
+    s.width = width;
+  }
   return s;
 }
 
 }  // namespace detail
 
-template <model::Protocol P, bool Exact>
-Report bfs(const P& p, const Options& o) {
+template <model::Protocol P, bool Exact, class Codec>
+Report bfs_with(const P& p, const Options& o) {
   using State = typename P::State;
   using Action = typename P::Action;
   using detail::Candidate;
@@ -184,7 +218,10 @@ Report bfs(const P& p, const Options& o) {
 
   check_checkpoint_options(o, "bfs");
   Report r;
-  r.exact = Exact;
+  r.exact = Exact || Codec::kExactKeys;
+  r.store = Exact ? "exact (full states)" : Codec::kExactKeys ? "packed (64-bit words, exact)" : "fingerprints (64-bit)";
+  constexpr std::uint32_t kWidth = Codec::kWidth;
+  constexpr bool kPackedSteps = Codec::kExactKeys && model::PackedSuccessors<P>;
   r.fired = zero_fired<P>();
   const PropertySet<State> props(p.properties(), o, r);
   Budget budget(o);
@@ -193,6 +230,7 @@ Report bfs(const P& p, const Options& o) {
   Trail trail;
   const bool symmetry = uses_symmetry<P>(o);
   const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  store.set_workers(threads);
 
   std::mutex found_m;
   std::vector<Candidate> found;
@@ -222,14 +260,14 @@ Report bfs(const P& p, const Options& o) {
 
   std::uint64_t transitions = 0, terminal_states = 0;
   std::vector<std::uint64_t> fired(r.fired.size());
-  std::size_t depth = 0;
-  std::vector<LevelSegment> level(1);
+  std::size_t depth = 0, last_width = 0;
+  std::vector<LevelSegment> level(1, LevelSegment(kWidth));
   detail::Resume resume;  // the first level's work, when resuming mid-level
 
   // ---- checkpoints ----
   const std::string checkpoint_path = o.checkpoint_path.empty() ? o.resume_path : o.checkpoint_path;
   const bool checkpointing = !checkpoint_path.empty() && !Exact;
-  CheckpointIdentity identity{std::string(P::kName), P::kVersion, o.parameters, o.reduce, Exact, r.checked};
+  CheckpointIdentity identity{std::string(P::kName), P::kVersion, o.parameters, o.reduce, Exact, Codec::kExactKeys, r.checked};
   for (const auto& x : r.reachability) identity.properties.push_back("sometimes:" + x.name);
   std::atomic<double> next_save{o.checkpoint_every};
   if (checkpointing) check_checkpoint_writable(checkpoint_path);
@@ -242,6 +280,7 @@ Report bfs(const P& p, const Options& o) {
                   const std::vector<LevelSegment>& next, std::uint64_t done_transitions, std::uint64_t done_terminals,
                   const std::vector<std::uint64_t>& done_fired) {
     const double t0 = budget.seconds();
+    store.settle();
     try {
       CheckpointWriter w(checkpoint_path);
       w.identity(identity);
@@ -343,7 +382,7 @@ Report bfs(const P& p, const Options& o) {
     resume.level.resize(static_cast<std::size_t>(in.count(sizeof(std::uint64_t) * 2)));
     std::uint64_t width = 0;
     for (auto& seg : resume.level) {
-      seg = detail::read_segment(in, false);
+      seg = detail::read_segment(in, false, kWidth);
       width += seg.size();
     }
     if (width != sizes.back()) in.corrupt("the current level does not match the trail");
@@ -355,7 +394,7 @@ Report bfs(const P& p, const Options& o) {
     if (resume.from % 64 != 0 && resume.from != width) in.corrupt("bad chunk list");
     resume.next.resize(static_cast<std::size_t>(in.count(sizeof(std::uint64_t) * 2)));
     for (auto& seg : resume.next) {
-      seg = detail::read_segment(in, true);
+      seg = detail::read_segment(in, true, kWidth);
       for (const auto& e : seg.edges)
         if (e.parent >= width) in.corrupt("bad parent edge");
     }
@@ -363,13 +402,11 @@ Report bfs(const P& p, const Options& o) {
       if (c.index >= sizes[c.level]) in.corrupt("bad violation record");
     in.finish();
     // Every state must decode here, where a failure is one line, not in a worker thread.
+    const Codec codec(p);
     for (const auto* segs : {&resume.level, &resume.next})
       for (const auto& seg : *segs)
-        for (std::size_t i = 0; i < seg.size(); ++i) try {
-            (void)model::decode<State>(seg.state(i));
-          } catch (const std::exception&) {
-            in.corrupt("a saved state does not decode");
-          }
+        for (std::size_t i = 0; i < seg.size(); ++i)
+          if (!codec.valid(seg.state(i))) in.corrupt("a saved state does not decode");
     if (!o.keep_going && !found.empty()) stop.store(true);
     level = std::move(resume.level);
     r.depth = depth;
@@ -379,15 +416,14 @@ Report bfs(const P& p, const Options& o) {
     load();
   } else {
     // Level 0: the initial states.
-    model::Encoder enc;
+    Codec codec(p);
     auto inits = p.init_states();
     for (std::uint32_t i = 0; i < inits.size(); ++i) {
       inits[i] = canonical(p, std::move(inits[i]), symmetry);
-      enc.clear();
-      enc(inits[i]);
-      const Fingerprint fp = fingerprint(enc.bytes());
-      if (store.insert(fp, enc.bytes()) != Result::New) continue;
-      level[0].add(enc.bytes(), {Trail::kRoot, i});
+      const std::string_view bytes = codec.encode(inits[i]);
+      const Fingerprint fp = Codec::key(bytes);
+      if (store.insert(fp, bytes) != Result::New) continue;
+      level[0].add(bytes, {Trail::kRoot, i});
       note_reached(inits[i]);
       if (const int k = PropertySet<State>::first_failing(props.always, inits[i]); k >= 0)
         record({0, 0, k, fp, 0, level[0].size() - 1, -1});
@@ -406,19 +442,17 @@ Report bfs(const P& p, const Options& o) {
       // Expand nothing further; the states that have successors make the run incomplete.
       bool any = false;
       std::vector<Action> actions;
+      Codec codec(p);
       for (std::size_t si = 0; si < level.size(); ++si)
         for (std::size_t i = 0; i < level[si].size(); ++i) {
-          const State s = model::decode<State>(level[si].state(i));
+          const State s = codec.decode(level[si].state(i));
           actions.clear();
           p.actions(s, actions);
           any = any || !actions.empty();
           if (!actions.empty()) continue;
           ++terminal_states;
-          if (const int k = PropertySet<State>::first_failing(props.terminal, s); k >= 0) {
-            model::Encoder enc;
-            enc(s);
-            record({static_cast<std::uint32_t>(depth), 1, k, fingerprint(enc.bytes()), depth, base[si] + i, -1});
-          }
+          if (const int k = PropertySet<State>::first_failing(props.terminal, s); k >= 0)
+            record({static_cast<std::uint32_t>(depth), 1, k, Codec::key(level[si].state(i)), depth, base[si] + i, -1});
         }
       if (any) r.cut = Cut::MaxDepth;
       break;
@@ -439,14 +473,32 @@ Report bfs(const P& p, const Options& o) {
     std::vector<LevelSegment> next = std::move(resume.next);
     resume.next = {};
     const std::size_t own = next.size();
-    next.resize(own + workers);
+    next.resize(own + workers, LevelSegment(kWidth));
+    // Room for the next level, reserved up front from the last growth ratio
+    // (times 2): reserved pages cost nothing until written, while growing by
+    // doubling would copy, and hold up to twice what it needs.
+    {
+      const double ratio = std::clamp(last_width ? static_cast<double>(width) / static_cast<double>(last_width) : 16.0, 1.0, 16.0);
+      const std::uint64_t room = std::min<std::uint64_t>(static_cast<std::uint64_t>(static_cast<double>(width) * ratio * 2) + 1024,
+                                                         budget.memory_limit() / 4 / (kWidth ? kWidth + sizeof(Trail::Edge) : 32) / workers);
+      for (unsigned wk = 0; wk < workers; ++wk) next[own + wk].reserve(static_cast<std::size_t>(room));
+    }
     // Per-worker counters, one cache line each: adjacent counters written by
     // two threads at every transition would share a line (false sharing).
+    // `added` (new states so far) is read by worker 0 for the limits and the
+    // progress line, so that it need not sum the table's 256 segment counts.
     struct alignas(64) Counters {
       std::uint64_t transitions = 0, terminals = 0;
       std::vector<std::uint64_t> fired;
+      std::atomic<std::uint64_t> added{0};
     };
     std::vector<Counters> counters(workers);
+    const std::uint64_t stored_before = store.size();
+    auto stored_now = [&] {
+      std::uint64_t n = stored_before;
+      for (const auto& c : counters) n += c.added.load(std::memory_order_relaxed);
+      return n;
+    };
     for (auto& c : counters) c.fired.assign(fired.size() + 8, 0);  // + 8: the heap blocks do not share a line either
     constexpr std::uint64_t kNoChunk = detail::Doing::kNoChunk;
     std::vector<detail::Doing> doing(workers);
@@ -474,14 +526,24 @@ Report bfs(const P& p, const Options& o) {
       if (save_due.exchange(false) && !stop.load()) save_level();
     };
 
+    // A worker expands its chunks a group of kGroup states at a time: first
+    // every successor's encoding and key, prefetching its slot in the table;
+    // then the lookups, in order, whose cache misses now overlap (a lookup is a
+    // miss into a table far larger than the caches). Only the new successors
+    // are decoded again, for their properties.
+    constexpr std::uint64_t kGroup = 8;
     auto work = [&](unsigned w) {
-      model::Encoder enc;
+      Codec codec(p);
       std::vector<Action> actions;
-      std::vector<State> succ;
-      std::vector<Fingerprint> succ_fp;
-      std::vector<std::uint32_t> succ_action, succ_end;
-      std::string succ_bytes;
-      std::uint64_t since_check = 0, since_clock = 0;
+      std::vector<model::PackedStep> steps;
+      struct Pending {
+        Fingerprint fp;
+        std::uint64_t parent;
+        std::uint32_t action, end;
+      };
+      std::vector<Pending> pending;
+      std::string pending_bytes;
+      std::uint64_t since_check = 0, since_clock = 0, added = 0;
       LevelSegment& out = next[own + w];
       detail::Doing& my = doing[w];
       while (!stop.load(std::memory_order_relaxed)) {
@@ -494,70 +556,90 @@ Report bfs(const P& p, const Options& o) {
         my.fired.assign(counters[w].fired.begin(), counters[w].fired.begin() + static_cast<std::ptrdiff_t>(fired.size()));
         std::size_t seg = static_cast<std::size_t>(std::upper_bound(base.begin(), base.end(), first) - base.begin() - 1);
         std::uint64_t g = first;
-        for (; g < end && !stop.load(std::memory_order_relaxed); ++g) {
-          while (g >= base[seg + 1]) ++seg;
+        while (g < end && !stop.load(std::memory_order_relaxed)) {
           pauser.safe_point(pause_action);
-          const State s = model::decode<State>(level[seg].state(g - base[seg]));
-          actions.clear();
-          p.actions(s, actions);
-          if (actions.empty()) {
-            ++counters[w].terminals;
-            if (const int k = PropertySet<State>::first_failing(props.terminal, s); k >= 0) {
-              enc.clear();
-              enc(s);
-              if (record({static_cast<std::uint32_t>(depth), 1, k, fingerprint(enc.bytes()), depth, g, -1})) break;
-            }
-            continue;
-          }
-          // First every successor's encoding and fingerprint, prefetching its
-          // slot in the table; then the lookups, whose cache misses now overlap.
-          succ.resize(std::max(succ.size(), actions.size()));
-          succ_fp.clear();
-          succ_end.clear();
-          succ_action.clear();
-          succ_bytes.clear();
-          for (std::uint32_t k = 0; k < actions.size(); ++k) {
-            ++counters[w].transitions;
-            ++counters[w].fired[P::kind_of(actions[k])];
-            auto t = p.next_state(s, actions[k]);
-            if (!t) continue;  // a self-loop
-            if (symmetry) *t = canonical(p, std::move(*t), true);
-            enc.clear();
-            enc(*t);
-            const Fingerprint fp = fingerprint(enc.bytes());
-            store.prefetch(fp);
-            succ[succ_action.size()] = std::move(*t);
-            succ_fp.push_back(fp);
-            succ_action.push_back(k);
-            succ_bytes.append(enc.bytes());
-            succ_end.push_back(static_cast<std::uint32_t>(succ_bytes.size()));
-          }
+          const std::uint64_t group_end = std::min(g + kGroup, end);
+          pending.clear();
+          pending_bytes.clear();
           bool halt = false;
-          for (std::size_t j = 0; j < succ_action.size() && !halt; ++j) {
-            const Fingerprint fp = succ_fp[j];
-            const std::size_t from_byte = j ? succ_end[j - 1] : 0;
-            const std::string_view bytes = std::string_view(succ_bytes).substr(from_byte, succ_end[j] - from_byte);
-            Result res = store.insert(fp, bytes);
+          for (std::uint64_t h = g; h < group_end && !halt; ++h) {
+            while (h >= base[seg + 1]) ++seg;
+            const std::string_view here = level[seg].state(h - base[seg]);
+            if constexpr (kPackedSteps) {
+              // The model steps on the word itself: no State is built unless a
+              // property needs one (a terminal state) or symmetry does.
+              steps.clear();
+              p.packed_successors(Codec::word(here), steps);
+              if (steps.empty()) {
+                ++counters[w].terminals;
+                if (const int k = PropertySet<State>::first_failing(props.terminal, codec.decode(here)); k >= 0)
+                  halt = record({static_cast<std::uint32_t>(depth), 1, k, Codec::key(here), depth, h, -1});
+                continue;
+              }
+              for (std::uint32_t k = 0; k < steps.size(); ++k) {
+                ++counters[w].transitions;
+                ++counters[w].fired[steps[k].kind];
+                if (steps[k].self_loop) continue;
+                std::uint64_t next_word = steps[k].next;
+                if (symmetry) next_word = p.pack(canonical(p, p.unpack(next_word), true));
+                const std::string_view bytes(reinterpret_cast<const char*>(&next_word), sizeof next_word);
+                const Fingerprint fp = Codec::key(bytes);
+                store.prefetch(fp);
+                pending_bytes.append(bytes);
+                pending.push_back({fp, h, k, static_cast<std::uint32_t>(pending_bytes.size())});
+              }
+              continue;
+            }
+            const State s = codec.decode(here);
+            actions.clear();
+            p.actions(s, actions);
+            if (actions.empty()) {
+              ++counters[w].terminals;
+              if (const int k = PropertySet<State>::first_failing(props.terminal, s); k >= 0)
+                halt = record({static_cast<std::uint32_t>(depth), 1, k, Codec::key(here), depth, h, -1});
+              continue;
+            }
+            for (std::uint32_t k = 0; k < actions.size(); ++k) {
+              ++counters[w].transitions;
+              ++counters[w].fired[P::kind_of(actions[k])];
+              auto t = p.next_state(s, actions[k]);
+              if (!t) continue;  // a self-loop
+              if (symmetry) *t = canonical(p, std::move(*t), true);
+              const std::string_view bytes = codec.encode(*t);
+              const Fingerprint fp = Codec::key(bytes);
+              store.prefetch(fp);
+              pending_bytes.append(bytes);
+              pending.push_back({fp, h, k, static_cast<std::uint32_t>(pending_bytes.size())});
+            }
+          }
+          for (std::size_t j = 0; j < pending.size() && !halt; ++j) {
+            const Pending& x = pending[j];
+            const std::size_t from_byte = j ? pending[j - 1].end : 0;
+            const std::string_view bytes = std::string_view(pending_bytes).substr(from_byte, x.end - from_byte);
+            Result res = store.insert(x.fp, bytes, w);
             while (res == Result::Full && !stop.load()) {  // pause everyone, grow, retry
               pauser.request();
               pauser.safe_point(pause_action);
-              res = store.insert(fp, bytes);
+              res = store.insert(x.fp, bytes, w);
             }
             if (res != Result::New) continue;
-            if (store.wants_growth(fp)) pauser.request();
-            const State& t = succ[j];
+            if (store.wants_growth(x.fp)) pauser.request();
+            ++added;
+            out.add(bytes, {static_cast<std::uint32_t>(x.parent), x.action});
+            const State t = codec.decode(bytes);
             note_reached(t);
-            out.add(bytes, {static_cast<std::uint32_t>(g), succ_action[j]});
             if (const int bad = PropertySet<State>::first_failing(props.always, t); bad >= 0)
-              halt = record({static_cast<std::uint32_t>(depth + 1), 0, bad, fp, depth, g, succ_action[j]});
+              halt = record({static_cast<std::uint32_t>(depth + 1), 0, bad, x.fp, depth, x.parent, x.action});
           }
-          if (halt) break;
-          if (w == 0 && ++since_check >= 16) {
+          if (halt) break;  // the chunk stays unfinished
+          g = group_end;
+          counters[w].added.store(added, std::memory_order_relaxed);
+          if (w == 0 && ++since_check >= 2) {
             since_check = 0;
-            if (const Cut c = budget.check(store.size(), depth, width - std::min(width, next_chunk.load() * kChunk)); c != Cut::None)
+            if (const Cut c = budget.check(stored_now(), depth, width - std::min(width, next_chunk.load() * kChunk)); c != Cut::None)
               set_cut(c);
           }
-          if (checkpointing && ++since_clock >= 256) {
+          if (checkpointing && ++since_clock >= 32) {
             since_clock = 0;
             if (budget.seconds() >= next_save.load() && !save_due.exchange(true)) pauser.request();
           }
@@ -575,6 +657,7 @@ Report bfs(const P& p, const Options& o) {
       work(0);
       for (auto& t : pool) t.join();
     }
+    store.settle();
     if (!stop.load())
       if (const Cut c = budget.check(store.size(), depth, 0, true); c != Cut::None) set_cut(c);
     // Cut short (and not by a violation that ends the search), or a save due: checkpoint.
@@ -593,12 +676,15 @@ Report bfs(const P& p, const Options& o) {
       for (std::size_t k = 0; k < fired.size(); ++k) fired[k] += counters[w].fired[k];
     }
     // The next level: its edges go to the trail, its states stay packed.
-    std::vector<Trail::Edge> edges;
-    for (auto& seg : next) {
-      edges.insert(edges.end(), seg.edges.begin(), seg.edges.end());
-      seg.edges = {};
+    std::vector<const std::vector<Trail::Edge>*> parts;
+    std::uint64_t next_width = 0;
+    for (const auto& seg : next) {
+      parts.push_back(&seg.edges);
+      next_width += seg.size();
     }
-    if (!edges.empty()) trail.append_level(edges);
+    if (next_width > 0) trail.append_level(parts);
+    for (auto& seg : next) seg.edges = {};
+    last_width = width;
     level = std::move(next);
     ++depth;
     if (std::all_of(level.begin(), level.end(), [](const LevelSegment& s) { return s.size() == 0; })) break;
@@ -633,6 +719,15 @@ Report bfs(const P& p, const Options& o) {
   r.peak_rss_bytes = budget.peak_rss();
   r.verdict = final_verdict(r);
   return r;
+}
+
+// The search, with each state packed into one word when the protocol can
+// (model::Packable) and the options allow, else in its variable encoding.
+template <model::Protocol P, bool Exact>
+Report bfs(const P& p, const Options& o) {
+  if constexpr (model::Packable<P> && !Exact)
+    if (o.packed && p.packed_bits() > 0) return bfs_with<P, false, PackedCodec<P>>(p, o);
+  return bfs_with<P, Exact, VarCodec<P>>(p, o);
 }
 
 }  // namespace checker

@@ -74,7 +74,7 @@ void CheckpointWriter::identity(const CheckpointIdentity& id) {
   u64(static_cast<std::uint64_t>(id.version));
   str(id.parameters);
   str(id.reduce);
-  u64(id.exact ? 1 : 0);
+  u64(id.exact ? 1 : id.packed ? 2 : 0);
   u64(id.properties.size());
   for (const auto& p : id.properties) str(p);
 }
@@ -171,7 +171,9 @@ void CheckpointReader::expect_identity(const CheckpointIdentity& want) {
   got.version = static_cast<std::int64_t>(u64());
   got.parameters = str();
   got.reduce = str();
-  got.exact = u64() != 0;
+  const std::uint64_t store = u64();
+  got.exact = store == 1;
+  got.packed = store == 2;
   const std::uint64_t n = count(sizeof(std::uint64_t));
   for (std::uint64_t i = 0; i < n; ++i) got.properties.push_back(str());
   const std::string head = "checkpoint " + path_ + " ";
@@ -187,6 +189,9 @@ void CheckpointReader::expect_identity(const CheckpointIdentity& want) {
   if (got.exact != want.exact)
     throw std::invalid_argument(head + "was made with " + (got.exact ? "--exact" : "the fingerprint store") +
                                 ", not " + (want.exact ? "--exact" : "the fingerprint store"));
+  if (got.packed != want.packed)
+    throw std::invalid_argument(head + (got.packed ? "holds packed states" : "holds fingerprints") + ", not " +
+                                (want.packed ? "packed states" : "fingerprints") + " (use the same --no-pack option)");
   if (got.properties != want.properties) {
     std::string g, w;
     for (const auto& p : got.properties) g += (g.empty() ? "" : ",") + p;

@@ -43,6 +43,7 @@ struct CheckpointIdentity {
   std::string parameters;
   std::string reduce;
   bool exact = false;
+  bool packed = false;  // states packed in words (checker/codec.hpp): other keys in the table
   std::vector<std::string> properties;  // checked ones, then reachability ones, in order
 };
 

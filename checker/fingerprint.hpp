@@ -20,4 +20,18 @@ inline Fingerprint fingerprint(std::string_view bytes) {
   return fp == 0 ? 1 : fp;
 }
 
+// The key of a packed state (model::Packable): MurmurHash3's 64-bit finalizer,
+// written out here because it must be a *bijection* (xxHash does not promise
+// one), so distinct packed states get distinct keys and the table is exact.
+// The +1 keeps the key off 0, the empty slot: fmix(0) = 0 and pack() < 2^63.
+inline Fingerprint packed_key(std::uint64_t packed) {
+  std::uint64_t x = packed + 1;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
 }  // namespace checker

@@ -30,6 +30,7 @@ struct Options {
   Search search = Search::Bfs;
   bool search_chosen = false;               // the user named --search; else a tree-shaped protocol gets Tree
   bool exact = false;                       // store full states, not fingerprints
+  bool packed = true;                       // bfs: one word per state when the protocol packs (checker/codec.hpp)
   std::string reduce = "none";              // reductions come later; "none" gives the contract counts
   unsigned threads = 1;
   std::uint64_t max_states = 0;             // 0: no bound
@@ -79,7 +80,8 @@ struct Report {
   std::uint64_t store_bytes = 0;
   std::uint64_t peak_rss_bytes = 0;
   std::uint64_t collisions = 0;             // --exact only: distinct states that shared a fingerprint
-  bool exact = false;
+  bool exact = false;                       // no two states can share a key (--exact, or packed states)
+  std::string store;                        // what the visited table held, in words ("" : as Options say)
   std::vector<std::pair<std::string, std::uint64_t>> fired;  // action kind -> times fired
   // Set by checker/tree.hpp: what it did ("" : as Options::search says), the
   // terminal states counted with their reduction weights (the complete runs

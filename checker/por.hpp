@@ -75,6 +75,21 @@ class PorLayer {
   {
     return p_.representative(s);
   }
+  int packed_bits() const
+    requires model::Packable<P>
+  {
+    return p_.packed_bits();
+  }
+  std::uint64_t pack(const State& s) const
+    requires model::Packable<P>
+  {
+    return p_.pack(s);
+  }
+  State unpack(std::uint64_t w) const
+    requires model::Packable<P>
+  {
+    return p_.unpack(w);
+  }
 
  private:
   P p_;

@@ -31,15 +31,19 @@ class Trail {
   Trail() : file_(std::tmpfile(), &std::fclose) {}
 
   // Appends the edges of the next level, in index order.
-  void append_level(const std::vector<Edge>& edges) {
+  void append_level(const std::vector<Edge>& edges) { append_level(std::vector<const std::vector<Edge>*>{&edges}); }
+  // The same, from the level's parts in order, without first joining them.
+  void append_level(const std::vector<const std::vector<Edge>*>& parts) {
     level_start_.push_back(total_);
-    total_ += edges.size();
-    if (!file_) {
-      memory_.insert(memory_.end(), edges.begin(), edges.end());
-      return;
+    for (const auto* edges : parts) {
+      total_ += edges->size();
+      if (!file_) {
+        memory_.insert(memory_.end(), edges->begin(), edges->end());
+        continue;
+      }
+      if (std::fwrite(edges->data(), sizeof(Edge), edges->size(), file_.get()) != edges->size())
+        throw std::runtime_error("cannot write the trail file (disk full?)");
     }
-    if (std::fwrite(edges.data(), sizeof(Edge), edges.size(), file_.get()) != edges.size())
-      throw std::runtime_error("cannot write the trail file (disk full?)");
   }
 
   [[nodiscard]] std::size_t levels() const { return level_start_.size(); }

@@ -45,6 +45,7 @@ extern "C" void on_signal(int sig) {
 struct CheckFlags {
   std::string search;  // empty: bfs, or tree for a tree-shaped protocol
   bool exact = false;
+  bool no_pack = false;
   std::string reduce = "all";  // every reduction the protocol supports; "none" gives the contract counts
   unsigned threads = 0;  // 0: every core
   std::uint64_t max_states = 0, max_depth = 0, memory_limit = 0;
@@ -85,6 +86,8 @@ void add_check_flags(CLI::App* cmd, CheckFlags& f) {
   cmd->add_option("--search", f.search, "bfs (shortest counterexamples), dfs (less memory) or tree (tree-shaped protocols, their default)")
       ->check(CLI::IsMember({"bfs", "dfs", "tree"}));
   cmd->add_flag("--exact", f.exact, "store full states instead of 64-bit fingerprints");
+  cmd->add_flag("--no-pack", f.no_pack,
+                "keep states in their variable-length encoding with fingerprints even where the model packs them into one word");
   cmd->add_option("--reduce", f.reduce, "state-space reduction: none (the contract counts), symmetry, por, or all that the protocol supports (default)")->check(CLI::IsMember({"none", "por", "symmetry", "all"}));
   cmd->add_option("--threads", f.threads, "worker threads (default: every core)")->check(kCount)->check(CLI::Range(1u, 1024u));
   cmd->add_option("--max-states", f.max_states, "stop after this many distinct states (incomplete)")->check(kCount);
@@ -107,6 +110,7 @@ checker::Options to_options(const CheckFlags& f) {
   o.search = f.search == "dfs" ? checker::Search::Dfs : f.search == "tree" ? checker::Search::Tree : checker::Search::Bfs;
   o.search_chosen = !f.search.empty();
   o.exact = f.exact;
+  o.packed = !f.no_pack;
   o.reduce = f.reduce;
   o.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
   o.max_states = f.max_states;

@@ -31,9 +31,10 @@ std::string trace_stem(const Entry& e, const model::Params& params, const std::s
 }
 
 namespace {
-std::string search_text(const checker::Options& o) {
+std::string search_text(const checker::Options& o, const checker::Report& rep) {
   return fmt::format("search {}, store {}, reduce {}, threads {}", o.search == checker::Search::Bfs ? "bfs" : "dfs",
-                     o.exact ? "exact (full states)" : "fingerprints (64-bit)", o.reduce, o.threads);
+                     !rep.store.empty() ? rep.store : o.exact ? "exact (full states)" : "fingerprints (64-bit)",
+                     o.reduce, o.threads);
 }
 }  // namespace
 
@@ -41,7 +42,7 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
                   const std::optional<std::string>& trace_path) {
   const auto& rep = r.report;
   out << "agree check " << e.name << "  " << r.parameters << '\n';
-  out << "  " << (rep.search.empty() ? search_text(o) : rep.search) << '\n';
+  out << "  " << (rep.search.empty() ? search_text(o, rep) : rep.search) << '\n';
   std::string checked;
   for (const auto& c : rep.checked) checked += (checked.empty() ? "" : ", ") + c;
   out << "  properties checked: " << (checked.empty() ? "(none)" : checked) << '\n';
@@ -78,7 +79,9 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
     for (const auto& k : never) list += (list.empty() ? "" : ", ") + k;
     out << "  never fired       " << list << '\n';
   }
-  if (rep.exact)
+  if (rep.exact && rep.store.starts_with("packed"))
+    out << "  no fingerprint collisions possible (packed states are their own keys)\n";
+  else if (rep.exact)
     out << "  fingerprint collisions seen (exact store): " << rep.collisions << '\n';
   else
     out << fmt::format("  fingerprint collision probability: calculated (optimistic) {:.2g}\n",
@@ -123,7 +126,7 @@ nlohmann::json report_json(const Entry& e, const model::Params& params, const ch
   j["search"] = !rep.search.empty() ? "tree" : o.search == checker::Search::Bfs ? "bfs" : "dfs";
   if (!rep.search.empty()) j["runs_covered"] = rep.weighted_terminals;
   for (const auto& [name, text] : rep.notes) j["notes"][name] = text;
-  j["store"] = o.exact ? "exact" : "fingerprint";
+  j["store"] = o.exact ? "exact" : rep.store.starts_with("packed") ? "packed" : "fingerprint";
   j["reduce"] = o.reduce;
   j["threads"] = o.threads;
   j["checked"] = rep.checked;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstdint>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -64,6 +65,38 @@ concept Protocol = requires(const P& p, const typename P::State& s, const typena
 template <class P>
 concept Symmetric = Protocol<P> && requires(const P& p, const typename P::State& s) {
   { p.representative(s) } -> std::same_as<typename P::State>;
+};
+
+// Optional: a fixed-width packing. packed_bits() is how many bits pack() needs
+// for these parameters, or 0 when the state does not fit in 63; pack() must be
+// injective on reachable states and unpack() its inverse. The explorer then
+// keeps each state as one 64-bit word, in the frontier and (through a
+// bijective mix) in the visited table, which makes that table exact: the
+// packed state *is* the key, so no two states can collide (SPIN's and
+// Stateright's compact stores do the same when a state fits a word).
+template <class P>
+concept Packable = Protocol<P> && requires(const P& p, const typename P::State& s, std::uint64_t w) {
+  { p.packed_bits() } -> std::same_as<int>;
+  { p.pack(s) } -> std::same_as<std::uint64_t>;
+  { p.unpack(w) } -> std::same_as<typename P::State>;
+};
+
+// Optional, with Packable: the successors computed on the packed word itself,
+// as a compiled model would (SPIN's pan.c, LTSmin's PINS on integer vectors):
+// for state w, one PackedStep per action that actions(unpack(w)) lists, in
+// the same order (so step k is action k, as traces record it), with its
+// action kind and its packed successor, or self_loop where next_state
+// returns nullopt. It must agree with actions() and next_state() exactly:
+// tests/packed_test.cpp compares the two on every reachable state of small
+// configurations.
+struct PackedStep {
+  std::uint64_t next;
+  std::uint32_t kind;
+  bool self_loop;
+};
+template <class P>
+concept PackedSuccessors = Packable<P> && requires(const P& p, std::uint64_t w, std::vector<PackedStep>& out) {
+  { p.packed_successors(w, out) } -> std::same_as<void>;
 };
 
 // Names used in every printout.

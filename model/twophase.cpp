@@ -1,6 +1,7 @@
 #include "model/twophase.hpp"
 
 #include <array>
+#include <stdexcept>
 
 #include "properties/consensus.hpp"
 
@@ -23,6 +24,60 @@ std::vector<State> TwoPhase::init_states() const {
   State s;
   s.rm.assign(static_cast<std::size_t>(k_), RmState::Working);
   return {s};
+}
+
+std::uint64_t TwoPhase::pack(const State& s) const {
+  std::uint64_t w = 0;
+  for (int r = k_ - 1; r >= 0; --r) w = w << 2 | static_cast<std::uint64_t>(s.rm[static_cast<std::size_t>(r)]);
+  w |= static_cast<std::uint64_t>(s.tm) << (2 * k_);
+  w |= static_cast<std::uint64_t>(s.tm_prepared) << (2 * k_ + 2);
+  w |= static_cast<std::uint64_t>(s.msg_prepared) << (3 * k_ + 2);
+  w |= static_cast<std::uint64_t>(s.msg_commit) << (4 * k_ + 2);
+  w |= static_cast<std::uint64_t>(s.msg_abort) << (4 * k_ + 3);
+  return w;
+}
+
+State TwoPhase::unpack(std::uint64_t w) const {
+  State s;
+  const std::uint64_t mask = (std::uint64_t{1} << k_) - 1;
+  s.rm.resize(static_cast<std::size_t>(k_));
+  for (int r = 0; r < k_; ++r) s.rm[static_cast<std::size_t>(r)] = static_cast<RmState>(w >> (2 * r) & 3);
+  s.tm = static_cast<TmState>(w >> (2 * k_) & 3);
+  if (s.tm > TmState::Aborted) throw std::invalid_argument("not a packed twophase state");
+  s.tm_prepared = static_cast<std::uint32_t>(w >> (2 * k_ + 2) & mask);
+  s.msg_prepared = static_cast<std::uint32_t>(w >> (3 * k_ + 2) & mask);
+  s.msg_commit = (w >> (4 * k_ + 2) & 1) != 0;
+  s.msg_abort = (w >> (4 * k_ + 3) & 1) != 0;
+  return s;
+}
+
+void TwoPhase::packed_successors(std::uint64_t w, std::vector<PackedStep>& out) const {
+  // The layout of pack(): rmState[r] at bit 2r, tmState at 2K, tmPrepared at
+  // 2K + 2, Prepared(r) at 3K + 2, Commit at 4K + 2, Abort at 4K + 3.
+  const int k = k_;
+  const std::uint64_t all = (std::uint64_t{1} << k) - 1;
+  const auto tm = static_cast<TmState>(w >> (2 * k) & 3);
+  const std::uint64_t tm_prepared = w >> (2 * k + 2) & all, msg_prepared = w >> (3 * k + 2) & all;
+  const bool commit = (w >> (4 * k + 2) & 1) != 0, abort = (w >> (4 * k + 3) & 1) != 0;
+  const auto kind = [](const auto& action) { return static_cast<std::uint32_t>(Action(action).index()); };
+  const auto set_tm = [&](TmState t) { return (w & ~(std::uint64_t{3} << (2 * k))) | static_cast<std::uint64_t>(t) << (2 * k); };
+  if (tm == TmState::Init) {
+    const bool ready = variant_ == Variant::EagerCommit ? tm_prepared != 0 : tm_prepared == all;
+    if (ready) out.push_back({set_tm(TmState::Committed) | std::uint64_t{1} << (4 * k + 2), kind(TMCommit{}), false});
+    out.push_back({set_tm(TmState::Aborted) | std::uint64_t{1} << (4 * k + 3), kind(TMAbort{}), false});
+  }
+  for (int r = 0; r < k; ++r) {
+    const auto rs = static_cast<RmState>(w >> (2 * r) & 3);
+    const auto set_rm = [&](RmState x) { return (w & ~(std::uint64_t{3} << (2 * r))) | static_cast<std::uint64_t>(x) << (2 * r); };
+    if (tm == TmState::Init && (msg_prepared >> r & 1))
+      out.push_back({w | std::uint64_t{1} << (2 * k + 2 + r), kind(TMRcvPrepared{r}), (tm_prepared >> r & 1) != 0});
+    if (rs == RmState::Working) {
+      out.push_back({set_rm(RmState::Prepared) | std::uint64_t{1} << (3 * k + 2 + r), kind(RMPrepare{r}), false});
+      out.push_back({set_rm(RmState::Aborted), kind(RMChooseToAbort{r}), false});
+    }
+    if (commit) out.push_back({set_rm(RmState::Committed), kind(RMRcvCommitMsg{r}), rs == RmState::Committed});
+    if (abort) out.push_back({set_rm(RmState::Aborted), kind(RMRcvAbortMsg{r}), rs == RmState::Aborted});
+  }
 }
 
 void TwoPhase::actions(const State& s, std::vector<Action>& out) const {

@@ -95,6 +95,13 @@ class TwoPhase {
   // particular), so the representative sorts them by what the state says of
   // each: (rmState, in tmPrepared, Prepared(r) in msgs).
   [[nodiscard]] State representative(const State& s) const;
+  // Packing (model::Packable): 2 bits of rmState per RM, 2 of tmState, then
+  // tmPrepared, Prepared(r) in msgs, Commit, Abort: 4K + 4 bits, one word up to K = 14.
+  [[nodiscard]] int packed_bits() const { return 4 * k_ + 4 <= 63 ? 4 * k_ + 4 : 0; }
+  [[nodiscard]] std::uint64_t pack(const State& s) const;
+  [[nodiscard]] State unpack(std::uint64_t w) const;
+  // actions() and next_state() on the packed word (model::PackedSuccessors).
+  void packed_successors(std::uint64_t w, std::vector<PackedStep>& out) const;
 
   [[nodiscard]] int rms() const { return k_; }
 
