@@ -44,7 +44,8 @@ def agree(model, params, threads, reduce, limit=None):
         cmd += ["--memory-limit", str(limit)]
     p, wall, rss = run(cmd, 3600)
     j = json.loads(p.stdout)
-    return {"cmd": " ".join(["agree"] + cmd[1:-4] + (["--memory-limit", str(limit)] if limit else [])),
+    shown = ["agree", "check", model] + params.split() + ["--threads", str(threads), "--reduce", reduce]
+    return {"cmd": " ".join(shown + (["--memory-limit", str(limit)] if limit else [])),
             "verdict": j["verdict"], "states": j["distinct_states"], "transitions": j["transitions"],
             "seconds": j["seconds"], "wall": wall, "rss_mb": rss / 1024.0,
             "bps": j.get("store_bytes_per_state", 0)}
