@@ -272,6 +272,12 @@ std::optional<std::size_t> Isis::persistent(const State& s, const std::vector<Ac
   if (std::count(s.crashed.begin(), s.crashed.end(), 1) < f_) return std::nullopt;  // a crash could still interfere
   for (std::size_t k = 0; k < enabled.size(); ++k)
     if (std::holds_alternative<Multicast>(enabled[k]) || std::holds_alternative<Collect>(enabled[k])) return k;
+  if (variant_ != Variant::Correct) return std::nullopt;
+  for (std::size_t k = 0; k < enabled.size(); ++k)
+    if (const auto* a = std::get_if<Agree>(&enabled[k])) {
+      const Proc& q = s.procs[static_cast<std::size_t>(a->q)];
+      if (q.holdback.size() + q.delivered.size() == static_cast<std::size_t>(m_)) return k;  // q proposed every message
+    }
   return std::nullopt;
 }
 

@@ -137,7 +137,21 @@ class Isis {
   // adds Agreed messages, and two collects for m commute (heard is a union,
   // best a max; whichever comes last sends the same Agreed). Neither enables or
   // disables another process's action. propose and agree at one process do
-  // not commute (P_q, A_q and the queue order), so they are never chosen.
+  // not commute (P_q, A_q and the queue order), so a propose is never chosen.
+  // In the correct variant, agree(q, m) is chosen once q has proposed every
+  // message (it is in q's queue or delivered): no propose at q can follow,
+  // and two agrees at q commute. Why: A_q is a max; the queue ends sorted by
+  // the same priorities; and a delivery never depends on which agree came
+  // first, because an agreed priority is at least q's own proposal for it
+  // (the sender takes the max over every process, q included), so a message
+  // that reaches the front deliverable stays ahead of every message q still
+  // holds. This uses only the shape of collect, not the property checked; it
+  // fails in no-tiebreak (equal numbers keep arrival order) and in
+  // eager-delivery (delivery order is agree order), which keep every agree.
+  // agree sends nothing and consumes a message no other action consumes, so
+  // it is independent of every other process's action.
+  // tests/reduction_test.cpp checks the commutation on every reachable state
+  // of small configurations.
   [[nodiscard]] std::optional<std::size_t> persistent(const State& s, const std::vector<Action>& enabled) const;
   // Sequence-chart hooks (model/events.hpp).
   [[nodiscard]] std::vector<std::string> lanes() const;

@@ -32,6 +32,9 @@ Outcome solve(z3::solver& s, const SolveOptions& o) {
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out.answer = r == z3::sat ? Answer::Sat : r == z3::unsat ? Answer::Unsat : Answer::Unknown;
   if (out.answer == Answer::Unknown) out.reason_unknown = s.reason_unknown();
+  // Z3 says "canceled" when its timer fires inside some tactics (seen once in
+  // a loaded test run): with a timeout set, that is the timeout.
+  if (out.reason_unknown == "canceled" && o.timeout_seconds > 0) out.reason_unknown = "timeout";
   const z3::stats st = s.statistics();
   for (unsigned i = 0; i < st.size(); ++i) {
     if (st.is_uint(i))

@@ -275,6 +275,7 @@ TEST_CASE("prove: a resource limit gives unknown, never a verdict", "[prove]") {
   prove::SolveOptions o;
   o.timeout_seconds = 0.001;
   const auto r = prove::om::prove({10, 3, 3}, o);
+  INFO("answer " << prove::to_string(r.outcome.answer) << ", reason \"" << r.outcome.reason_unknown << "\"");
   CHECK(r.outcome.answer == Answer::Unknown);
   CHECK(r.outcome.reason_unknown == "timeout");
   CHECK_FALSE(r.witness);
