@@ -536,6 +536,11 @@ Report bfs_with(const P& p, const Options& o) {
       Codec codec(p);
       std::vector<Action> actions;
       std::vector<model::PackedStep> steps;
+      // The keys this worker last met in the table, direct-mapped: a sibling's
+      // successor is often one just met (a diamond), and a hit needs no lookup
+      // in the table, a cache miss. A key is put here only once the table has it.
+      constexpr std::size_t kRecentMask = (1u << 16) - 1;
+      std::vector<Fingerprint> recent(kRecentMask + 1, 0);
       struct Pending {
         Fingerprint fp;
         std::uint64_t parent;
@@ -584,6 +589,7 @@ Report bfs_with(const P& p, const Options& o) {
                 if (symmetry) next_word = p.pack(canonical(p, p.unpack(next_word), true));
                 const std::string_view bytes(reinterpret_cast<const char*>(&next_word), sizeof next_word);
                 const Fingerprint fp = Codec::key(bytes);
+                if (recent[fp & kRecentMask] == fp) continue;  // known: no lookup
                 store.prefetch(fp);
                 pending_bytes.append(bytes);
                 pending.push_back({fp, h, k, static_cast<std::uint32_t>(pending_bytes.size())});
@@ -607,6 +613,7 @@ Report bfs_with(const P& p, const Options& o) {
               if (symmetry) *t = canonical(p, std::move(*t), true);
               const std::string_view bytes = codec.encode(*t);
               const Fingerprint fp = Codec::key(bytes);
+              if (recent[fp & kRecentMask] == fp) continue;  // known: no lookup
               store.prefetch(fp);
               pending_bytes.append(bytes);
               pending.push_back({fp, h, k, static_cast<std::uint32_t>(pending_bytes.size())});
@@ -622,6 +629,7 @@ Report bfs_with(const P& p, const Options& o) {
               pauser.safe_point(pause_action);
               res = store.insert(x.fp, bytes, w);
             }
+            if (res == Result::New || res == Result::Old) recent[x.fp & kRecentMask] = x.fp;
             if (res != Result::New) continue;
             if (store.wants_growth(x.fp)) pauser.request();
             ++added;
