@@ -36,6 +36,7 @@ class Trail {
   void append_level(const std::vector<const std::vector<Edge>*>& parts) {
     level_start_.push_back(total_);
     for (const auto* edges : parts) {
+      if (edges->empty()) continue;  // (its data() may be null: not for fwrite)
       total_ += edges->size();
       if (!file_) {
         memory_.insert(memory_.end(), edges->begin(), edges->end());
