@@ -432,6 +432,7 @@ Report bfs_with(const P& p, const Options& o) {
     level[0].edges = {};
   }
 
+  store.settle();  // the credits taken for level 0 or by load(): size() is exact from here
   while (!stop.load() && !level.empty()) {
     std::vector<std::uint64_t> base{0};  // global index of each segment's first state
     for (const auto& seg : level) base.push_back(base.back() + seg.size());

@@ -75,6 +75,8 @@ TEST_CASE("checkpoint: a search cut short twice and resumed ends as one that ran
       {"sequencer", "procs=3 msgs=3"},             // 5,462 states
       {"isis", "procs=2 msgs=3", "symmetry"},
       {"vote", "procs=3 rule=majority crash=1"},   // violated: stops at the first counterexample
+      {"twophase", "rms=5"},                       // 8,832 states, packed in words (checker/codec.hpp)
+      {"twophase", "rms=6", "symmetry"},           // packed, with symmetry
   };
   for (const auto& c : runs)
     for (const unsigned threads : {1u, 2u}) {
@@ -207,6 +209,24 @@ TEST_CASE("checkpoint: one made for another protocol, parameters, reduction, sto
   checker::Options missing = r;
   missing.resume_path = dir / "absent.ckpt";
   refused(base, missing, "cannot open checkpoint");
+  // Packed states against fingerprints, both ways.
+  {
+    checker::Options packed = o;
+    packed.checkpoint_path = dir / "p.ckpt";
+    const Run twophase{"twophase", "rms=5"};
+    REQUIRE(check(twophase, packed).report.cut == checker::Cut::MaxStates);
+    checker::Options unpacked = r;
+    unpacked.resume_path = packed.checkpoint_path;
+    unpacked.packed = false;
+    refused(twophase, unpacked, "holds packed states, not fingerprints");
+    unpacked.checkpoint_path = dir / "u.ckpt";
+    unpacked.resume_path.clear();
+    unpacked.max_states = 1'000;
+    REQUIRE(check(twophase, unpacked).report.cut == checker::Cut::MaxStates);
+    checker::Options repacked = r;
+    repacked.resume_path = unpacked.checkpoint_path;
+    refused(twophase, repacked, "holds fingerprints, not packed states");
+  }
 
   const std::string good = file_bytes(file);
   // The model version, just after the protocol name.
