@@ -1,6 +1,7 @@
 #include "model/vote.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include "properties/consensus.hpp"
 
@@ -161,6 +162,106 @@ std::vector<properties::Property<State>> VoteProtocol::properties() const {
                        },
                        "some run reaches a decision"),
   };
+}
+
+// ---- symmetry
+
+namespace {
+
+// What process p holds of process q: q's vote received (1), Vote(q) to p in flight (2).
+std::vector<std::uint8_t> relations(const State& s, int n) {
+  std::vector<std::uint8_t> rel(static_cast<std::size_t>(n * n), 0);
+  for (int p = 0; p < n; ++p)
+    for (int q = 0; q < n; ++q)
+      if (s.procs[static_cast<std::size_t>(p)].received[static_cast<std::size_t>(q)]) rel[static_cast<std::size_t>(p * n + q)] = 1;
+  for (const Message& m : s.network) rel[static_cast<std::size_t>(m.to * n + m.from)] |= 2;
+  return rel;
+}
+
+std::uint8_t own_fields(const Proc& x) {
+  const int decision = x.decision ? 1 + static_cast<int>(*x.decision) : 0;
+  return static_cast<std::uint8_t>(static_cast<int>(x.vote) | x.sent << 1 | x.crashed << 2 | decision << 3);
+}
+
+// The state renamed so that new process i is old process order[i].
+State renamed(const State& s, const std::vector<int>& order) {
+  const auto n = order.size();
+  std::vector<std::uint8_t> inv(n);
+  for (std::size_t i = 0; i < n; ++i) inv[static_cast<std::size_t>(order[i])] = static_cast<std::uint8_t>(i);
+  State t;
+  t.procs.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Proc& x = s.procs[static_cast<std::size_t>(order[i])];
+    Proc& y = t.procs[i];
+    y = x;
+    for (std::size_t j = 0; j < n; ++j) y.received[j] = x.received[static_cast<std::size_t>(order[j])];
+  }
+  t.network.reserve(s.network.size());
+  for (const Message& m : s.network) t.network.push_back({inv[m.from], inv[m.to], m.v});
+  std::sort(t.network.begin(), t.network.end());
+  return t;
+}
+
+// A total order on states of one configuration, for the least renaming.
+bool less(const State& a, const State& b) {
+  if (a.procs != b.procs)
+    for (std::size_t i = 0; i < a.procs.size(); ++i)
+      if (a.procs[i] != b.procs[i]) return a.procs[i].fields() < b.procs[i].fields();
+  return a.network < b.network;
+}
+
+}  // namespace
+
+State VoteProtocol::representative(const State& s) const {
+  const int n = n_;
+  const auto rel = relations(s, n);
+  // Colour refinement: a colour is the rank of a signature among this state's signatures.
+  std::vector<int> colour(static_cast<std::size_t>(n));
+  for (int p = 0; p < n; ++p) colour[static_cast<std::size_t>(p)] = own_fields(s.procs[static_cast<std::size_t>(p)]);
+  for (int classes = 0;;) {
+    std::vector<std::vector<int>> sig(static_cast<std::size_t>(n));
+    for (int p = 0; p < n; ++p) {
+      auto& g = sig[static_cast<std::size_t>(p)];
+      for (int q = 0; q < n; ++q)
+        g.push_back(colour[static_cast<std::size_t>(q)] << 8 | rel[static_cast<std::size_t>(p * n + q)] << 4 |
+                    rel[static_cast<std::size_t>(q * n + p)] << 2 | (p == q));
+      std::sort(g.begin(), g.end());
+      g.insert(g.begin(), colour[static_cast<std::size_t>(p)]);
+    }
+    auto distinct = sig;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    for (int p = 0; p < n; ++p)
+      colour[static_cast<std::size_t>(p)] =
+          static_cast<int>(std::lower_bound(distinct.begin(), distinct.end(), sig[static_cast<std::size_t>(p)]) - distinct.begin());
+    if (static_cast<int>(distinct.size()) == classes) break;
+    classes = static_cast<int>(distinct.size());
+  }
+  // Processes by colour (then id); the runs of equal colour may be reordered.
+  std::vector<int> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return colour[static_cast<std::size_t>(a)] < colour[static_cast<std::size_t>(b)]; });
+  std::vector<std::pair<std::size_t, std::size_t>> runs;  // [first, last) in order
+  std::uint64_t orders = 1;
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j < order.size() && colour[static_cast<std::size_t>(order[j])] == colour[static_cast<std::size_t>(order[i])]) ++j;
+    if (j - i > 1) runs.emplace_back(i, j);
+    for (std::size_t k = 2; k <= j - i && orders <= 720; ++k) orders *= k;
+    i = j;
+  }
+  State best = renamed(s, order);
+  if (runs.empty() || orders > 720) return best;
+  // Every order within the runs, as an odometer of next_permutation (each run starts sorted).
+  for (;;) {
+    std::size_t r = 0;
+    while (r < runs.size() && !std::next_permutation(order.begin() + static_cast<std::ptrdiff_t>(runs[r].first),
+                                                     order.begin() + static_cast<std::ptrdiff_t>(runs[r].second)))
+      ++r;  // this run wrapped round to sorted: carry to the next
+    if (r == runs.size()) return best;
+    State t = renamed(s, order);
+    if (less(t, best)) best = std::move(t);
+  }
 }
 
 }  // namespace model::vote

@@ -102,6 +102,20 @@ class VoteProtocol {
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
 
+  // Symmetry (model::Symmetric): the processes are interchangeable — every
+  // action is the same for each, the 2^N initial states are closed under
+  // renaming, and agreement, validity and termination do not name a process.
+  // So a state stands for all its renamings. The representative: colour each
+  // process by its own fields, refine the colours by what it holds of every
+  // other colour (received from, in flight to and from) until they are
+  // stable, order the processes by colour, and among the orders that keep
+  // equal colours together take the one whose state is least. That is a
+  // canonical form (two renamings of a state get the same representative)
+  // as long as the equal-colour classes allow at most 720 orders; beyond,
+  // the classes keep their order of process ids, which is still a renaming
+  // (sound) but may store one class more than once.
+  [[nodiscard]] State representative(const State& s) const;
+
   // The rule applied to a full quorum of received votes.
   [[nodiscard]] Vote decide(const std::vector<std::optional<Vote>>& received) const;
 

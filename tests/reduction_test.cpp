@@ -2,6 +2,8 @@
 // stores exactly one state per symmetry class.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <numeric>
 #include <set>
 
 #include "checker/explorer.hpp"
@@ -9,6 +11,7 @@
 #include "model/floodset.hpp"
 #include "model/isis.hpp"
 #include "model/twophase.hpp"
+#include "model/vote.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -34,22 +37,29 @@ std::vector<typename P::State> reachable(const P& p) {
   }
   return all;
 }
+
+// The representatives of every reachable state: what a symmetry-reduced
+// search must store, one each, when the representative is canonical.
+template <class P>
+std::set<std::string> classes(const P& p) {
+  std::set<std::string> out;
+  for (const auto& s : reachable(p)) {
+    model::Encoder e;
+    e(p.representative(s));
+    out.insert(e.bytes());
+  }
+  return out;
+}
 }  // namespace
 
 TEST_CASE("reduction: twophase symmetry keeps one state per class of RM permutations", "[reduce][twophase]") {
   for (int rms = 1; rms <= 5; ++rms) {
     const model::twophase::TwoPhase p(rms, model::twophase::TwoPhase::Variant::Correct);
-    std::set<std::string> classes;
-    for (const auto& s : reachable(p)) {
-      model::Encoder e;
-      e(p.representative(s));
-      classes.insert(e.bytes());
-    }
     checker::Options o;
     o.reduce = "symmetry";
     const auto r = checker::check(p, o);
     REQUIRE(r.verdict == checker::Verdict::Holds);
-    CHECK(r.distinct_states == classes.size());
+    CHECK(r.distinct_states == classes(p).size());
   }
 }
 
@@ -61,17 +71,67 @@ TEST_CASE("reduction: floodset symmetry keeps one state per class of process per
       x.set("crash", "1");
       return x;
     }()));
-    std::set<std::string> classes;
-    for (const auto& s : reachable(p)) {
-      model::Encoder e;
-      e(p.representative(s));
-      classes.insert(e.bytes());
-    }
     checker::Options o;
     o.reduce = "symmetry";
     o.keep_going = true;
     const auto r = checker::check(p, o);
-    CHECK(r.distinct_states == classes.size());
+    CHECK(r.distinct_states == classes(p).size());
+  }
+}
+
+// Vote renames processes inside the state (received_q[p], Vote(p) to q), so
+// its representative is checked against renamings built here, independently:
+// it must be one of the state's renamings, and the same for all of them.
+TEST_CASE("reduction: vote symmetry gives every renaming of a state one representative", "[reduce][vote]") {
+  using model::vote::State;
+  using model::vote::VoteProtocol;
+  auto rename = [](const State& s, const std::vector<int>& to) {  // old process p becomes to[p]
+    State t = s;
+    for (std::size_t p = 0; p < s.procs.size(); ++p) {
+      auto& y = t.procs[static_cast<std::size_t>(to[p])];
+      y = s.procs[p];
+      for (std::size_t q = 0; q < s.procs.size(); ++q) y.received[static_cast<std::size_t>(to[q])] = s.procs[p].received[q];
+    }
+    for (auto& m : t.network) {
+      m.from = static_cast<std::uint8_t>(to[m.from]);
+      m.to = static_cast<std::uint8_t>(to[m.to]);
+    }
+    std::sort(t.network.begin(), t.network.end());
+    return t;
+  };
+  struct Config {
+    int procs, crash;
+    VoteProtocol::Rule rule;
+  };
+  for (const auto& c : {Config{2, 1, VoteProtocol::Rule::Majority}, Config{3, 0, VoteProtocol::Rule::Majority},
+                        Config{3, 1, VoteProtocol::Rule::Unanimous}, Config{3, 2, VoteProtocol::Rule::Majority}}) {
+    INFO("procs " << c.procs << " crash " << c.crash);
+    const VoteProtocol p(c.procs, c.rule, c.crash);
+    std::vector<int> perm(static_cast<std::size_t>(c.procs));
+    std::size_t checked = 0;
+    for (const auto& s : reachable(p)) {
+      const State rep = p.representative(s);
+      bool is_renaming = false;
+      std::iota(perm.begin(), perm.end(), 0);
+      do {
+        const State t = rename(s, perm);
+        is_renaming = is_renaming || t == rep;
+        if (!(p.representative(t) == rep)) FAIL("two renamings of a state have different representatives");
+        ++checked;
+      } while (std::next_permutation(perm.begin(), perm.end()));
+      if (!is_renaming) FAIL("the representative is not a renaming of the state");
+    }
+    CHECK(checked > 0);
+    checker::Options o;
+    o.reduce = "symmetry";
+    o.keep_going = true;
+    const auto r = checker::check(p, o);
+    CHECK(r.distinct_states == classes(p).size());
+    CHECK(r.distinct_states < checker::check(p, [] {
+                                checker::Options none;
+                                none.keep_going = true;
+                                return none;
+                              }()).distinct_states);
   }
 }
 
