@@ -26,6 +26,7 @@
 #include "checker/checkpoint.hpp"
 #include "checker/codec.hpp"
 #include "checker/fpset.hpp"
+#include "checker/hugepages.hpp"
 #include "checker/search_common.hpp"
 #include "checker/store.hpp"
 #include "checker/trail.hpp"
@@ -54,6 +55,8 @@ struct LevelSegment {
     bytes.reserve(states * (width ? width : 16));
     if (!width) starts.reserve(states);
     edges.reserve(states);
+    advise_huge_pages(bytes.data(), bytes.capacity());
+    advise_huge_pages(edges.data(), edges.capacity() * sizeof(Trail::Edge));
   } catch (const std::bad_alloc&) {  // then it grows as it goes
   }
   void add(std::string_view state, Trail::Edge e) {

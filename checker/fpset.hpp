@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "checker/fingerprint.hpp"
+#include "checker/hugepages.hpp"
 
 namespace checker {
 
@@ -166,7 +167,10 @@ class ConcurrentFingerprintSet {
   }
 
   struct Free {
-    void operator()(Fingerprint* p) const { std::free(p); }
+    Free() noexcept : bytes(0) {}
+    explicit Free(std::size_t b) noexcept : bytes(b) {}
+    std::size_t bytes;
+    void operator()(Fingerprint* p) const { release_zeroed(p, bytes); }
   };
   // Two cache lines each: the pointer and capacity, read at every lookup,
   // never share a line with a count that another thread is writing. The count
@@ -177,10 +181,10 @@ class ConcurrentFingerprintSet {
     alignas(64) std::atomic<std::uint64_t> count{0};
 
     void allocate(std::size_t cap) {
-      // calloc: large tables come zeroed from the kernel, page by page as touched
-      auto* p = static_cast<Fingerprint*>(std::calloc(cap, sizeof(Fingerprint)));
-      if (!p) throw std::bad_alloc();
-      slots.reset(p);
+      // Zeroed by the kernel, a page as it is first touched; 2 MiB pages for a
+      // segment of 2 MiB or more (see checker/hugepages.hpp).
+      auto* p = static_cast<Fingerprint*>(allocate_zeroed(cap * sizeof(Fingerprint)));
+      slots = std::unique_ptr<Fingerprint[], Free>(p, Free{cap * sizeof(Fingerprint)});
       capacity = cap;
     }
     [[nodiscard]] bool contains(Fingerprint fp) const {

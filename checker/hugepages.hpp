@@ -1,0 +1,63 @@
+// checker/hugepages.hpp — asks the kernel to back a large block with 2 MiB
+// pages (transparent huge pages), where it allows it only on request
+// (/sys/kernel/mm/transparent_hugepage/enabled = madvise, Debian's default).
+//
+// The visited table is read at random, one slot per successor, and a block
+// of 4 KiB pages makes nearly every lookup a TLB miss, and every first touch
+// a page fault: 131,072 of them for a 512 MiB table. With 2 MiB pages the
+// kernel takes 512 faults and zeroes whole pages at a time. Measured on
+// `agree check twophase --rms 10 --reduce none --memory-limit 1024 --threads 1`,
+// two runs each: 26.1 and 32.2 s against 34.9 and 36.1 s with 4 KiB pages
+// (system time 2.8 against 4.3 s). Advice only: where the kernel says no,
+// nothing changes.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+
+namespace checker {
+
+// Advice for a block already allocated: the 2 MiB pages inside it.
+inline void advise_huge_pages(const void* p, std::size_t bytes) {
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  if (!p || bytes < 2 * kHuge) return;  // small blocks: not worth a 2 MiB page
+  const auto start = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (end > start) madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
+}
+
+// `bytes` of zeroes: from calloc when small, else mapped at a 2 MiB boundary
+// and advised, so that a block of exactly 2 MiB (a table segment) gets one
+// huge page. Release with release_zeroed(p, bytes).
+inline std::size_t mapped_length(std::size_t bytes) { return (bytes + 4095) & ~std::size_t{4095}; }
+
+inline void* allocate_zeroed(std::size_t bytes) {
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  if (bytes < kHuge) {
+    void* p = std::calloc(bytes ? bytes : 1, 1);
+    if (!p) throw std::bad_alloc();
+    return p;
+  }
+  const std::size_t length = mapped_length(bytes);
+  void* raw = mmap(nullptr, length + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  const auto base = reinterpret_cast<std::uintptr_t>(raw);
+  const auto start = (base + kHuge - 1) & ~std::uintptr_t{kHuge - 1};
+  if (start > base) munmap(raw, start - base);
+  munmap(reinterpret_cast<void*>(start + length), base + length + kHuge - (start + length));
+  // Only whole 2 MiB pages: a tail in a huge page would cost the whole page.
+  madvise(reinterpret_cast<void*>(start), bytes & ~(kHuge - 1), MADV_HUGEPAGE);
+  return reinterpret_cast<void*>(start);
+}
+
+inline void release_zeroed(void* p, std::size_t bytes) {
+  if (!p) return;
+  if (bytes < (std::size_t{2} << 20)) return std::free(p);
+  munmap(p, mapped_length(bytes));
+}
+
+}  // namespace checker
