@@ -571,6 +571,20 @@ Report bfs_with(const P& p, const Options& o) {
           pending.clear();
           pending_bytes.clear();
           bool halt = false;
+          // A state without successors: counted, and judged by the terminal properties.
+          auto terminal = [&](const State& s, std::string_view here, std::uint64_t h) {
+            ++counters[w].terminals;
+            if (const int k = PropertySet<State>::first_failing(props.terminal, s); k >= 0)
+              halt = record({static_cast<std::uint32_t>(depth), 1, k, Codec::key(here), depth, h, -1});
+          };
+          // A successor (action k of state h): looked up after the group, unless just met.
+          auto emit = [&](std::string_view bytes, std::uint64_t h, std::uint32_t k) {
+            const Fingerprint fp = Codec::key(bytes);
+            if (recent[fp & kRecentMask] == fp) return;  // known: no lookup
+            store.prefetch(fp);
+            pending_bytes.append(bytes);
+            pending.push_back({fp, h, k, static_cast<std::uint32_t>(pending_bytes.size())});
+          };
           for (std::uint64_t h = g; h < group_end && !halt; ++h) {
             while (h >= base[seg + 1]) ++seg;
             const std::string_view here = level[seg].state(h - base[seg]);
@@ -579,48 +593,28 @@ Report bfs_with(const P& p, const Options& o) {
               // property needs one (a terminal state) or symmetry does.
               steps.clear();
               p.packed_successors(Codec::word(here), steps);
-              if (steps.empty()) {
-                ++counters[w].terminals;
-                if (const int k = PropertySet<State>::first_failing(props.terminal, codec.decode(here)); k >= 0)
-                  halt = record({static_cast<std::uint32_t>(depth), 1, k, Codec::key(here), depth, h, -1});
-                continue;
-              }
+              if (steps.empty()) terminal(codec.decode(here), here, h);
               for (std::uint32_t k = 0; k < steps.size(); ++k) {
                 ++counters[w].transitions;
                 ++counters[w].fired[steps[k].kind];
                 if (steps[k].self_loop) continue;
                 std::uint64_t next_word = steps[k].next;
                 if (symmetry) next_word = p.pack(canonical(p, p.unpack(next_word), true));
-                const std::string_view bytes(reinterpret_cast<const char*>(&next_word), sizeof next_word);
-                const Fingerprint fp = Codec::key(bytes);
-                if (recent[fp & kRecentMask] == fp) continue;  // known: no lookup
-                store.prefetch(fp);
-                pending_bytes.append(bytes);
-                pending.push_back({fp, h, k, static_cast<std::uint32_t>(pending_bytes.size())});
+                emit(std::string_view(reinterpret_cast<const char*>(&next_word), sizeof next_word), h, k);
               }
-              continue;
-            }
-            const State s = codec.decode(here);
-            actions.clear();
-            p.actions(s, actions);
-            if (actions.empty()) {
-              ++counters[w].terminals;
-              if (const int k = PropertySet<State>::first_failing(props.terminal, s); k >= 0)
-                halt = record({static_cast<std::uint32_t>(depth), 1, k, Codec::key(here), depth, h, -1});
-              continue;
-            }
-            for (std::uint32_t k = 0; k < actions.size(); ++k) {
-              ++counters[w].transitions;
-              ++counters[w].fired[P::kind_of(actions[k])];
-              auto t = p.next_state(s, actions[k]);
-              if (!t) continue;  // a self-loop
-              if (symmetry) *t = canonical(p, std::move(*t), true);
-              const std::string_view bytes = codec.encode(*t);
-              const Fingerprint fp = Codec::key(bytes);
-              if (recent[fp & kRecentMask] == fp) continue;  // known: no lookup
-              store.prefetch(fp);
-              pending_bytes.append(bytes);
-              pending.push_back({fp, h, k, static_cast<std::uint32_t>(pending_bytes.size())});
+            } else {
+              const State s = codec.decode(here);
+              actions.clear();
+              p.actions(s, actions);
+              if (actions.empty()) terminal(s, here, h);
+              for (std::uint32_t k = 0; k < actions.size(); ++k) {
+                ++counters[w].transitions;
+                ++counters[w].fired[P::kind_of(actions[k])];
+                auto t = p.next_state(s, actions[k]);
+                if (!t) continue;  // a self-loop
+                if (symmetry) *t = canonical(p, std::move(*t), true);
+                emit(codec.encode(*t), h, k);
+              }
             }
           }
           for (std::size_t j = 0; j < pending.size() && !halt; ++j) {
