@@ -58,6 +58,13 @@ void same_search(const checker::Report& a, const checker::Report& b, bool stops_
   for (std::size_t i = 0; i < a.reachability.size(); ++i) CHECK(a.reachability[i].reached == b.reachability[i].reached);
 }
 
+// Runs `c` until it has `max_states` states, leaving a checkpoint at `path`.
+void cut_short(const Run& c, checker::Options o, const std::string& path, std::uint64_t max_states) {
+  o.checkpoint_path = path;
+  o.max_states = max_states;
+  REQUIRE(check(c, o).report.cut == checker::Cut::MaxStates);
+}
+
 std::string file_bytes(const std::string& path) { return runbin::slurp(path); }
 
 // Rewrites the trailing checksum, so that a deliberate change gets past it.
@@ -162,12 +169,8 @@ TEST_CASE("checkpoint: keep-going keeps the violations found before the checkpoi
   const auto full = check(c, o);
   REQUIRE(full.report.verdict == checker::Verdict::Violated);
   runbin::TempDir dir;
-  o.checkpoint_path = dir / "k.ckpt";
-  o.max_states = full.report.distinct_states / 2;
-  CHECK(check(c, o).report.cut == checker::Cut::MaxStates);
-  o.checkpoint_path.clear();
+  cut_short(c, o, dir / "k.ckpt", full.report.distinct_states / 2);
   o.resume_path = dir / "k.ckpt";
-  o.max_states = 0;
   const auto r = check(c, o);
   same_search(r.report, full.report);
   for (const auto& t : r.traces) CHECK(cli::replay_trace(t, "resumed", nullptr).reproduced);
@@ -177,11 +180,8 @@ TEST_CASE("checkpoint: one made for another protocol, parameters, reduction, sto
           "[checkpoint]") {
   runbin::TempDir dir;
   const std::string file = dir / "c.ckpt";
-  checker::Options o;
-  o.checkpoint_path = file;
-  o.max_states = 1'000;
   const Run base{"isis", "procs=3 msgs=2"};
-  REQUIRE(check(base, o).report.cut == checker::Cut::MaxStates);
+  cut_short(base, {}, file, 1'000);
   checker::Options r;
   r.resume_path = file;
   auto refused = [&](const Run& c, const checker::Options& opts, const std::string& why) {
@@ -211,20 +211,16 @@ TEST_CASE("checkpoint: one made for another protocol, parameters, reduction, sto
   refused(base, missing, "cannot open checkpoint");
   // Packed states against fingerprints, both ways.
   {
-    checker::Options packed = o;
-    packed.checkpoint_path = dir / "p.ckpt";
     const Run twophase{"twophase", "rms=5"};
-    REQUIRE(check(twophase, packed).report.cut == checker::Cut::MaxStates);
+    cut_short(twophase, {}, dir / "p.ckpt", 1'000);
     checker::Options unpacked = r;
-    unpacked.resume_path = packed.checkpoint_path;
+    unpacked.resume_path = dir / "p.ckpt";
     unpacked.packed = false;
     refused(twophase, unpacked, "holds packed states, not fingerprints");
-    unpacked.checkpoint_path = dir / "u.ckpt";
     unpacked.resume_path.clear();
-    unpacked.max_states = 1'000;
-    REQUIRE(check(twophase, unpacked).report.cut == checker::Cut::MaxStates);
+    cut_short(twophase, unpacked, dir / "u.ckpt", 1'000);
     checker::Options repacked = r;
-    repacked.resume_path = unpacked.checkpoint_path;
+    repacked.resume_path = dir / "u.ckpt";
     refused(twophase, repacked, "holds fingerprints, not packed states");
   }
 
@@ -251,11 +247,8 @@ TEST_CASE("checkpoint: one made for another protocol, parameters, reduction, sto
 TEST_CASE("checkpoint: a truncated or damaged checkpoint is refused, never half-loaded", "[checkpoint]") {
   runbin::TempDir dir;
   const std::string file = dir / "t.ckpt";
-  checker::Options o;
-  o.checkpoint_path = file;
-  o.max_states = 2'000;
   const Run base{"sequencer", "procs=3 msgs=3"};
-  REQUIRE(check(base, o).report.cut == checker::Cut::MaxStates);
+  cut_short(base, {}, file, 2'000);
   const std::string good = file_bytes(file);
   REQUIRE(good.size() > 10'000);
   checker::Options r;
