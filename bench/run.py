@@ -30,6 +30,7 @@ LADDER = [
     # (states = tree nodes) against SPIN's om1.pml in its canonical order.
     ("om", "--generals 6 --traitors 1", "om1.pml", "-DN=6", 18),
     ("om", "--generals 8 --traitors 1", "om1.pml", "-DN=8", 18),
+    ("vote", "--procs 4", None, None, None),  # no SPIN model: symmetry against none
 ]
 QUICK = [r for r in LADDER if r[1] in ("--rms 8", "--procs 3 --msgs 4")]
 
@@ -75,6 +76,21 @@ def spin(pml, defines, w, noreduce):
             "rss_mb": int(p.stderr.strip().splitlines()[-1]) / 1024.0, "errors": g(r"errors: (\d+)")}
 
 
+def memory_probe(mib=512, lookups=100_000_000):
+    """bench/random_lookups.cpp pinned to each core alone, then on both at once:
+    the ceiling of a two-thread speed-up for a search bound by random lookups."""
+    exe = os.path.join(WORK, "random_lookups")
+    os.makedirs(WORK, exist_ok=True)
+    subprocess.run(["g++", "-O2", "-o", exe, os.path.join(ROOT, "bench", "random_lookups.cpp")], check=True)
+    cmd = lambda cpu: ["taskset", "-c", str(cpu), exe, str(mib), str(lookups)]
+    alone = [float(subprocess.run(cmd(c), capture_output=True, text=True, check=True).stdout) for c in (0, 1)]
+    procs = [subprocess.Popen(cmd(c), stdout=subprocess.PIPE, text=True) for c in (0, 1)]
+    both = [float(p.communicate()[0]) for p in procs]
+    ceiling = (1 / both[0] + 1 / both[1]) / (1 / min(alone))
+    return {"cmd": f"g++ -O2 bench/random_lookups.cpp; taskset -c CPU random_lookups {mib} {lookups}",
+            "alone": alone, "both": both, "ceiling": ceiling}
+
+
 def fmt_int(n):
     return f"{n:,}"
 
@@ -87,6 +103,7 @@ def main():
     a = ap.parse_args()
     ladder = QUICK if a.quick else LADDER
     have_spin = shutil.which("spin") and not a.no_spin and os.path.isdir(PEERS)
+    probe = memory_probe() if os.cpu_count() >= 2 and shutil.which("taskset") else None
     rows = []
     for model, params, pml, defines, w in ladder:
         limit = 1024 if params == "--rms 10" else None
@@ -141,7 +158,18 @@ def main():
             ratio = max(sp["seconds"], 0.01) / max(ag["seconds"], 0.01)
             f.write(f"| {key[0]} | {key[1]} | {ag['mode']} | {ag['seconds']:.2f} | {sp['mode']} | {sp['seconds']:.2f} "
                     f"| {'>= ' if floor and ag['seconds'] < 0.01 else ''}{ratio:.2f}x |\n")
+        if probe:
+            f.write("\nThe memory this machine gives two threads (`bench/random_lookups.cpp`: random 8-byte lookups in a "
+                    "512 MiB table, 2 MiB pages, 8 prefetched at a time, as the checker's table lookups): nanoseconds per "
+                    "lookup on core 0 and core 1 alone, then on both at once. The ceiling is the speed-up two threads "
+                    "can have on a search that is nothing but such lookups.\n\n")
+            f.write("| core 0 alone | core 1 alone | core 0, both running | core 1, both running | two-thread ceiling |\n"
+                    "|---:|---:|---:|---:|---:|\n")
+            f.write(f"| {probe['alone'][0]:.1f} ns | {probe['alone'][1]:.1f} ns | {probe['both'][0]:.1f} ns "
+                    f"| {probe['both'][1]:.1f} ns | {probe['ceiling']:.2f}x |\n")
         f.write("\nCommands:\n\n")
+        if probe:
+            f.write(f"- `{probe['cmd']}`\n")
         for r in rows:
             f.write(f"- `{r['cmd']}`\n")
     os.replace(a.out + ".tmp", a.out)
