@@ -180,19 +180,26 @@ TEST_CASE("reduction: every reduction gives the verdicts of --reduce none", "[re
 }
 
 TEST_CASE("reduction: thread count changes neither counts nor verdicts", "[reduce][parallel]") {
-  for (const auto& [name, params_text] : std::vector<std::pair<std::string, std::string>>{
-           {"isis", "procs=3 msgs=2"}, {"sequencer", "procs=3 msgs=3 variant=no-holdback"}, {"twophase", "rms=5"}}) {
+  struct Config {
+    std::string name, params, reduce;
+  };
+  for (const auto& [name, params_text, reduce] : std::vector<Config>{{"isis", "procs=3 msgs=2", "none"},
+                                                                      {"sequencer", "procs=3 msgs=3 variant=no-holdback", "none"},
+                                                                      {"twophase", "rms=5", "none"},
+                                                                      {"vote", "procs=3 crash=1", "symmetry"},
+                                                                      {"isis", "procs=3 msgs=2", "all"}}) {
     const cli::Entry* e = cli::find_protocol(name);
     model::Params params(e->params);
     params.set_all(params_text);
     checker::Options one;
     one.keep_going = true;
+    one.reduce = reduce;
     checker::Options two = one;
     two.threads = 2;
     checker::Options four = one;
     four.threads = 4;
     const auto a = e->check(params, one), b = e->check(params, two), c = e->check(params, four);
-    INFO(name << " " << params_text);
+    INFO(name << " " << params_text << " --reduce " << reduce);
     CHECK(a.report.distinct_states == b.report.distinct_states);
     CHECK(a.report.distinct_states == c.report.distinct_states);
     CHECK(a.report.transitions == b.report.transitions);
