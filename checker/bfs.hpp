@@ -39,7 +39,7 @@ namespace detail {
 // back, where each starts, and how each was reached.
 // With a fixed-width encoding (width > 0, checker/codec.hpp) there are no
 // offsets: state i is at i * width.
-struct LevelSegment {
+struct alignas(64) LevelSegment {  // (a line each: two workers append to adjacent segments)
   explicit LevelSegment(std::uint32_t w = 0) : width(w) {}
   std::uint32_t width;
   std::string bytes;
@@ -165,7 +165,7 @@ struct Resume {
 
 // A worker's chunk in progress and its counters when it began it: a
 // checkpoint counts only whole chunks as done.
-struct Doing {
+struct alignas(64) Doing {  // (a line each, as the counters)
   static constexpr std::uint64_t kNoChunk = ~std::uint64_t{0};
   std::uint64_t chunk = kNoChunk, transitions = 0, terminals = 0;
   std::vector<std::uint64_t> fired;
