@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -102,6 +103,65 @@ class Pauser {
   std::atomic<bool> requested_{false};
   int active_, waiting_ = 0;
   std::uint64_t generation_ = 0;
+};
+
+// The chunks of a level (items 0..n-1), split into one contiguous share per
+// worker. A worker takes its own chunks from the front, in order; when its
+// share is done it takes chunks from the back of the largest share left.
+//
+// Why contiguous: the successors of nearby states often coincide (a diamond:
+// a then b, b then a), and a worker's cache of recently met keys saves the
+// table lookup only if that worker expanded both. Handed out round-robin,
+// every other chunk went to the other worker: twophase --rms 10 made 247
+// million table lookups with one thread, 374 million with two.
+class Shares {
+ public:
+  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  Shares(std::uint64_t items, unsigned workers) : shares_(workers) {
+    if (items >= (std::uint64_t{1} << 32)) throw std::length_error("a level of more than 2^32 chunks");
+    for (unsigned w = 0; w < workers; ++w) shares_[w].span.store(pack(items * w / workers, items * (w + 1) / workers));
+  }
+  // The next item for worker `w`, or kNone when every item is taken.
+  std::uint64_t take(unsigned w) {
+    for (std::uint64_t s = shares_[w].span.load(std::memory_order_relaxed); front(s) < back(s);)
+      if (shares_[w].span.compare_exchange_weak(s, pack(front(s) + 1, back(s)))) return front(s);
+    for (;;) {  // steal from the back of the largest share
+      std::size_t victim = 0;
+      std::uint64_t most = 0;
+      for (std::size_t k = 0; k < shares_.size(); ++k)
+        if (const std::uint64_t s = shares_[k].span.load(); back(s) - std::min(front(s), back(s)) > most) {
+          most = back(s) - front(s);
+          victim = k;
+        }
+      if (most == 0) return kNone;
+      std::uint64_t s = shares_[victim].span.load();
+      if (front(s) < back(s) && shares_[victim].span.compare_exchange_strong(s, pack(front(s), back(s) - 1))) return back(s) - 1;
+    }
+  }
+  // The items not taken yet, in order (only while no worker takes any).
+  [[nodiscard]] std::vector<std::uint64_t> left() const {
+    std::vector<std::uint64_t> out;
+    for (const auto& share : shares_)
+      for (std::uint64_t s = share.span.load(), v = front(s); v < back(s); ++v) out.push_back(v);
+    return out;
+  }
+  [[nodiscard]] std::uint64_t count_left() const {
+    std::uint64_t n = 0;
+    for (const auto& share : shares_) {
+      const std::uint64_t s = share.span.load(std::memory_order_relaxed);
+      n += back(s) - std::min(front(s), back(s));
+    }
+    return n;
+  }
+
+ private:
+  static std::uint64_t pack(std::uint64_t front, std::uint64_t back) { return front << 32 | back; }
+  static std::uint64_t front(std::uint64_t s) { return s >> 32; }
+  static std::uint64_t back(std::uint64_t s) { return s & 0xffffffffu; }
+  struct alignas(64) Share {  // a line each: the owner writes its own at every chunk
+    std::atomic<std::uint64_t> span{0};
+  };
+  std::vector<Share> shares_;
 };
 
 // The visited set as the parallel search sees it: fingerprints, or full states.
@@ -462,8 +522,9 @@ Report bfs_with(const P& p, const Options& o) {
       break;
     }
 
-    // The work: chunks of 64 states, handed out in order; a resumed level
-    // first redoes the chunks its checkpoint had not finished.
+    // The work: chunks of 64 states, a contiguous share of them per worker
+    // (detail::Shares); a resumed level first redoes the chunks its
+    // checkpoint had not finished.
     constexpr std::uint64_t kChunk = 64;
     const std::vector<std::uint64_t> redo = std::move(resume.redo);
     const std::uint64_t from = std::min(resume.from, width);
@@ -471,8 +532,8 @@ Report bfs_with(const P& p, const Options& o) {
     resume.from = 0;
     const std::uint64_t items = redo.size() + (width - from + kChunk - 1) / kChunk;
     auto chunk_start = [&](std::uint64_t v) { return v < redo.size() ? redo[v] : from + (v - redo.size()) * kChunk; };
-    std::atomic<std::uint64_t> next_chunk{0};
     const unsigned workers = static_cast<unsigned>(std::clamp<std::uint64_t>(items, 1, threads));
+    detail::Shares shares(items, workers);
     // First what a checkpoint had of this level's successors, then one segment per worker.
     std::vector<LevelSegment> next = std::move(resume.next);
     resume.next = {};
@@ -490,11 +551,13 @@ Report bfs_with(const P& p, const Options& o) {
     // Per-worker counters, one cache line each: adjacent counters written by
     // two threads at every transition would share a line (false sharing).
     // `added` (new states so far) is read by worker 0 for the limits and the
-    // progress line, so that it need not sum the table's 256 segment counts.
+    // progress line, so that it need not sum the table's 256 segment counts;
+    // it has a line of its own, else each of those reads would take the line
+    // of the counters the worker writes at every transition away from it.
     struct alignas(64) Counters {
       std::uint64_t transitions = 0, terminals = 0;
       std::vector<std::uint64_t> fired;
-      std::atomic<std::uint64_t> added{0};
+      alignas(64) std::atomic<std::uint64_t> added{0};
     };
     std::vector<Counters> counters(workers);
     const std::uint64_t stored_before = store.size();
@@ -518,9 +581,13 @@ Report bfs_with(const P& p, const Options& o) {
         done_term += partial ? doing[w].terminals : counters[w].terminals;
         for (std::size_t k = 0; k < fired.size(); ++k) done_f[k] += partial ? doing[w].fired[k] : counters[w].fired[k];
       }
-      const std::uint64_t claimed = std::min(next_chunk.load(), items);
-      for (std::uint64_t v = claimed; v < redo.size(); ++v) pending.push_back(redo[v]);
-      const std::uint64_t rest = claimed <= redo.size() ? from : std::min(width, from + (claimed - redo.size()) * kChunk);
+      // The chunks not taken: one by one, but for the run of them that ends
+      // the level (and is past the redone ones), saved as where it starts.
+      const std::vector<std::uint64_t> left = shares.left();
+      std::size_t tail = left.size();
+      while (tail > 0 && left[tail - 1] >= redo.size() && left[tail - 1] + (left.size() - tail) + 1 == items) --tail;
+      for (std::size_t i = 0; i < tail; ++i) pending.push_back(chunk_start(left[i]));
+      const std::uint64_t rest = tail < left.size() ? chunk_start(left[tail]) : width;
       save(level, std::move(pending), rest, next, done_t, done_term, done_f);
     };
     detail::Pauser pauser(static_cast<int>(workers));
@@ -556,8 +623,8 @@ Report bfs_with(const P& p, const Options& o) {
       LevelSegment& out = next[own + w];
       detail::Doing& my = doing[w];
       while (!stop.load(std::memory_order_relaxed)) {
-        const std::uint64_t v = next_chunk.fetch_add(1);
-        if (v >= items) break;
+        const std::uint64_t v = shares.take(w);
+        if (v == detail::Shares::kNone) break;
         const std::uint64_t first = chunk_start(v), end = std::min(first + kChunk, width);
         my.chunk = first;
         my.transitions = counters[w].transitions;
@@ -642,7 +709,7 @@ Report bfs_with(const P& p, const Options& o) {
           counters[w].added.store(added, std::memory_order_relaxed);
           if (w == 0 && ++since_check >= 2) {
             since_check = 0;
-            if (const Cut c = budget.check(stored_now(), depth, width - std::min(width, next_chunk.load() * kChunk)); c != Cut::None)
+            if (const Cut c = budget.check(stored_now(), depth, std::min(width, shares.count_left() * kChunk)); c != Cut::None)
               set_cut(c);
           }
           if (checkpointing && ++since_clock >= 32) {

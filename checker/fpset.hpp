@@ -62,7 +62,7 @@ class ConcurrentFingerprintSet {
   Result insert(Fingerprint fp, unsigned worker = 0) {
     const std::size_t si = fp >> (64 - kSegmentBits);
     Segment& seg = segments_[si];
-    std::uint32_t& credit = credits_[worker][si];
+    std::uint32_t& credit = credits_[worker].left[si];
     const std::size_t cap = seg.capacity;
     std::size_t i = home(fp, cap);
     for (;;) {
@@ -94,8 +94,8 @@ class ConcurrentFingerprintSet {
   void settle() {
     for (auto& c : credits_)
       for (std::size_t si = 0; si < kSegments; ++si) {
-        segments_[si].count.fetch_sub(c[si], std::memory_order_relaxed);
-        c[si] = 0;
+        segments_[si].count.fetch_sub(c.left[si], std::memory_order_relaxed);
+        c.left[si] = 0;
       }
   }
 
@@ -257,7 +257,12 @@ class ConcurrentFingerprintSet {
 
   std::uint64_t max_slots_per_segment_;
   Segment segments_[kSegments];
-  std::vector<std::array<std::uint32_t, kSegments>> credits_ = std::vector<std::array<std::uint32_t, kSegments>>(1);
+  // A worker's credits, one per segment, on lines of their own: each new state
+  // writes one, and a line shared by two workers' credits would bounce.
+  struct alignas(64) Credits {
+    std::array<std::uint32_t, kSegments> left{};
+  };
+  std::vector<Credits> credits_ = std::vector<Credits>(1);
 };
 
 }  // namespace checker

@@ -1,6 +1,10 @@
 // The explorer on toy graphs whose answers are known by inspection.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <thread>
+#include <vector>
+
 #include "checker/explorer.hpp"
 #include "counterexamples/replay.hpp"
 #include "toy_models.hpp"
@@ -137,4 +141,42 @@ TEST_CASE("checker: the fingerprint set grows and keeps every key", "[checker][s
   for (std::uint64_t i = 1; i <= 100000; ++i) REQUIRE_FALSE(set.insert(i * 0x9e3779b97f4a7c15ULL));
   CHECK(set.size() == 100000);
   CHECK_FALSE(set.contains(12345));
+}
+
+TEST_CASE("checker: the level's chunks are each taken once, a worker's own share in order", "[checker][parallel]") {
+  SECTION("one worker takes 0, 1, 2, ... in order") {
+    checker::detail::Shares shares(100, 1);
+    for (std::uint64_t v = 0; v < 100; ++v) REQUIRE(shares.take(0) == v);
+    CHECK(shares.take(0) == checker::detail::Shares::kNone);
+    CHECK(shares.left().empty());
+  }
+  SECTION("a worker takes its own share from the front, then the back of the largest other") {
+    checker::detail::Shares shares(10, 2);  // shares 0..4 and 5..9
+    CHECK(shares.take(1) == 5);
+    CHECK(shares.take(0) == 0);
+    CHECK(shares.left() == std::vector<std::uint64_t>{1, 2, 3, 4, 6, 7, 8, 9});
+    CHECK(shares.count_left() == 8);
+    for (std::uint64_t v : {6, 7, 8, 9}) REQUIRE(shares.take(1) == v);
+    CHECK(shares.take(1) == 4);  // stolen from worker 0's back
+    CHECK(shares.take(0) == 1);
+    CHECK(shares.left() == std::vector<std::uint64_t>{2, 3});
+  }
+  SECTION("several workers at once take every item exactly once") {
+    for (const unsigned workers : {2u, 3u, 5u}) {
+      constexpr std::uint64_t kItems = 200'000;
+      checker::detail::Shares shares(kItems, workers);
+      std::vector<std::vector<std::uint64_t>> taken(workers);
+      std::vector<std::thread> pool;
+      for (unsigned w = 0; w < workers; ++w)
+        pool.emplace_back([&, w] {
+          for (std::uint64_t v; (v = shares.take(w)) != checker::detail::Shares::kNone;) taken[w].push_back(v);
+        });
+      for (auto& t : pool) t.join();
+      std::vector<std::uint64_t> all;
+      for (const auto& t : taken) all.insert(all.end(), t.begin(), t.end());
+      std::sort(all.begin(), all.end());
+      REQUIRE(all.size() == kItems);
+      for (std::uint64_t v = 0; v < kItems; ++v) REQUIRE(all[v] == v);
+    }
+  }
 }
