@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -46,6 +47,7 @@ struct alignas(64) LevelSegment {  // (a line each: two workers append to adjace
   std::string bytes;
   std::vector<std::uint32_t> starts;
   std::vector<Trail::Edge> edges;
+  std::optional<Trail::Part> encoded;  // the edges, encoded for the trail by the worker when its level is done
   [[nodiscard]] std::size_t size() const { return width ? bytes.size() / width : starts.size(); }
   [[nodiscard]] std::string_view state(std::size_t i) const {
     if (width) return std::string_view(bytes).substr(i * width, width);
@@ -721,6 +723,7 @@ Report bfs_with(const P& p, const Options& o) {
         else break;
       }
       pauser.leave(pause_action);
+      out.encoded = Trail::encode(out.edges);  // (after leaving: a pause need not wait for it)
     };
     if (workers <= 1) {
       work(0);
@@ -749,14 +752,15 @@ Report bfs_with(const P& p, const Options& o) {
       for (std::size_t k = 0; k < fired.size(); ++k) fired[k] += counters[w].fired[k];
     }
     // The next level: its edges go to the trail, its states stay packed.
-    std::vector<const std::vector<Trail::Edge>*> parts;
+    std::vector<Trail::Part> parts;
     std::uint64_t next_width = 0;
-    for (const auto& seg : next) {
-      parts.push_back(&seg.edges);
+    for (auto& seg : next) {
+      parts.push_back(seg.encoded ? std::move(*seg.encoded) : Trail::encode(seg.edges));  // (a resumed part: not yet)
       next_width += seg.size();
+      seg.edges = {};
+      seg.encoded.reset();
     }
-    if (next_width > 0) trail.append_level(parts);
-    for (auto& seg : next) seg.edges = {};
+    if (next_width > 0) trail.append_level(std::move(parts));
     last_width = width;
     level = std::move(next);
     ++depth;
