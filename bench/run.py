@@ -158,6 +158,17 @@ def main():
             ratio = max(sp["seconds"], 0.01) / max(ag["seconds"], 0.01)
             f.write(f"| {key[0]} | {key[1]} | {ag['mode']} | {ag['seconds']:.2f} | {sp['mode']} | {sp['seconds']:.2f} "
                     f"| {'>= ' if floor and ag['seconds'] < 0.01 else ''}{ratio:.2f}x |\n")
+        # The speed-up from one thread to two, per rung and reduction (runs under 0.5 s left out: start-up dominates).
+        f.write("\nSpeed-up from 1 to 2 threads (agree's seconds on 1 thread / on 2), for the runs of at least 0.5 s.\n\n")
+        f.write("| model | bound | reduce | 1 thread s | 2 threads s | speed-up |\n|---|---|---|---:|---:|---:|\n")
+        for r in rows:
+            if r["tool"] != "agree" or not r["mode"].endswith(", 1 thread(s)"):
+                continue
+            two = next((x for x in rows if x["tool"] == "agree" and (x["model"], x["bound"]) == (r["model"], r["bound"])
+                        and x["mode"] == r["mode"].replace("1 thread(s)", "2 thread(s)")), None)
+            if two and r["seconds"] >= 0.5 and two["seconds"] > 0:
+                f.write(f"| {r['model']} | {r['bound']} | {r['mode'].split(',')[0][len('reduce '):]} | {r['seconds']:.2f} "
+                        f"| {two['seconds']:.2f} | {r['seconds'] / two['seconds']:.2f}x |\n")
         if probe:
             f.write("\nThe memory this machine gives two threads (`bench/random_lookups.cpp`: random 8-byte lookups in a "
                     "512 MiB table, 2 MiB pages, 8 prefetched at a time, as the checker's table lookups): nanoseconds per "

@@ -204,9 +204,8 @@ State renamed(const State& s, const std::vector<int>& order) {
 
 // A total order on states of one configuration, for the least renaming.
 bool less(const State& a, const State& b) {
-  if (a.procs != b.procs)
-    for (std::size_t i = 0; i < a.procs.size(); ++i)
-      if (a.procs[i] != b.procs[i]) return a.procs[i].fields() < b.procs[i].fields();
+  for (std::size_t i = 0; i < a.procs.size(); ++i)
+    if (a.procs[i] != b.procs[i]) return a.procs[i].fields() < b.procs[i].fields();
   return a.network < b.network;
 }
 
