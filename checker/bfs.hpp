@@ -10,7 +10,8 @@
 // Memory, per state: 8 bytes in the shared fingerprint set (checker/fpset.hpp,
 // or the full state with --exact); the frontier holds states packed in their
 // canonical encoding (model/encode.hpp), never as heap objects, and only two
-// levels at a time; the parent edges go to the trail on disk
+// levels at a time; the next level's parent edges are kept encoded (about 2
+// bytes an edge) and go to the trail on disk when the level is done
 // (checker/trail.hpp). Counterexample states are rebuilt by re-execution.
 #pragma once
 
@@ -19,7 +20,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -46,8 +46,7 @@ struct alignas(64) LevelSegment {  // (a line each: two workers append to adjace
   std::uint32_t width;
   std::string bytes;
   std::vector<std::uint32_t> starts;
-  std::vector<Trail::Edge> edges;
-  std::optional<Trail::Part> encoded;  // the edges, encoded for the trail by the worker when its level is done
+  Trail::Part edges;  // how each was reached, encoded for the trail as they come
   [[nodiscard]] std::size_t size() const { return width ? bytes.size() / width : starts.size(); }
   [[nodiscard]] std::string_view state(std::size_t i) const {
     if (width) return std::string_view(bytes).substr(i * width, width);
@@ -59,13 +58,13 @@ struct alignas(64) LevelSegment {  // (a line each: two workers append to adjace
     if (!width) starts.reserve(states);
     edges.reserve(states);
     advise_huge_pages(bytes.data(), bytes.capacity());
-    advise_huge_pages(edges.data(), edges.capacity() * sizeof(Trail::Edge));
+    advise_huge_pages(edges.bytes.data(), edges.bytes.capacity());
   } catch (const std::bad_alloc&) {  // then it grows as it goes
   }
   void add(std::string_view state, Trail::Edge e) {
     if (!width) starts.push_back(static_cast<std::uint32_t>(bytes.size()));
     bytes.append(state);
-    edges.push_back(e);
+    edges.add(e);
   }
 };
 
@@ -246,7 +245,10 @@ inline void write_segment(CheckpointWriter& w, const LevelSegment& s, bool edges
     }
   } else
     w.bytes(s.starts.data(), s.starts.size() * sizeof(std::uint32_t));
-  if (edges) w.bytes(s.edges.data(), s.edges.size() * sizeof(Trail::Edge));
+  if (edges) {
+    const std::vector<Trail::Edge> raw = Trail::decode(s.edges);
+    w.bytes(raw.data(), raw.size() * sizeof(Trail::Edge));
+  }
 }
 
 inline LevelSegment read_segment(CheckpointReader& in, bool edges, std::uint32_t width) {
@@ -258,8 +260,9 @@ inline LevelSegment read_segment(CheckpointReader& in, bool edges, std::uint32_t
     if (s.starts[i] > s.bytes.size() || (i ? s.starts[i] < s.starts[i - 1] : s.starts[i] != 0))
       in.corrupt("bad state offsets");
   if (edges) {
-    s.edges.resize(s.starts.size());
-    in.bytes(s.edges.data(), s.edges.size() * sizeof(Trail::Edge));
+    std::vector<Trail::Edge> raw(s.starts.size());
+    in.bytes(raw.data(), raw.size() * sizeof(Trail::Edge));
+    s.edges = Trail::encode(raw);
   }
   if (width) {
     if (s.bytes.size() != s.starts.size() * width) in.corrupt("bad state offsets");
@@ -460,7 +463,7 @@ Report bfs_with(const P& p, const Options& o) {
     resume.next.resize(static_cast<std::size_t>(in.count(sizeof(std::uint64_t) * 2)));
     for (auto& seg : resume.next) {
       seg = detail::read_segment(in, true, kWidth);
-      for (const auto& e : seg.edges)
+      for (const auto& e : Trail::decode(seg.edges))
         if (e.parent >= width) in.corrupt("bad parent edge");
     }
     for (const auto& c : found)
@@ -493,7 +496,7 @@ Report bfs_with(const P& p, const Options& o) {
       if (const int k = PropertySet<State>::first_failing(props.always, inits[i]); k >= 0)
         record({0, 0, k, fp, 0, level[0].size() - 1, -1});
     }
-    trail.append_level(level[0].edges);
+    trail.append_level(std::move(level[0].edges));
     level[0].edges = {};
   }
 
@@ -723,7 +726,6 @@ Report bfs_with(const P& p, const Options& o) {
         else break;
       }
       pauser.leave(pause_action);
-      out.encoded = Trail::encode(out.edges);  // (after leaving: a pause need not wait for it)
     };
     if (workers <= 1) {
       work(0);
@@ -755,10 +757,9 @@ Report bfs_with(const P& p, const Options& o) {
     std::vector<Trail::Part> parts;
     std::uint64_t next_width = 0;
     for (auto& seg : next) {
-      parts.push_back(seg.encoded ? std::move(*seg.encoded) : Trail::encode(seg.edges));  // (a resumed part: not yet)
+      parts.push_back(std::move(seg.edges));
       next_width += seg.size();
       seg.edges = {};
-      seg.encoded.reset();
     }
     if (next_width > 0) trail.append_level(std::move(parts));
     last_width = width;

@@ -17,7 +17,7 @@
 // threads (twophase --rms 10: 0.9 s of 11 on two threads; this file system
 // writes 424 MB/s). Every kAnchorEvery edges an anchor (byte offset, parent
 // before it) lets one edge be read back without decoding its whole part.
-// encode() runs on the search threads, each on its own part, in parallel.
+// Each search thread encodes its own part as it finds new states.
 #pragma once
 
 #include <unistd.h>
@@ -50,36 +50,45 @@ class Trail {
     std::uint64_t offset;  // of edge k * kAnchorEvery in the part's bytes
     std::uint32_t parent;  // the parent of the edge before it (0 for the first)
   };
-  // A level's part, encoded (see the top of this file).
+  // A level's part, encoded (see the top of this file), built an edge at a time.
   struct Part {
     std::string bytes;
     std::vector<Anchor> anchors;
     std::uint64_t count = 0;
+    std::uint32_t last = 0;  // the parent of the last edge
+
+    void add(Edge e) {
+      if (count++ % kAnchorEvery == 0) anchors.push_back({bytes.size(), last});
+      const auto d = static_cast<std::int64_t>(e.parent) - static_cast<std::int64_t>(last);
+      put_varint(bytes, (static_cast<std::uint64_t>(d) << 1) ^ static_cast<std::uint64_t>(d >> 63));
+      put_varint(bytes, e.choice);
+      last = e.parent;
+    }
+    void reserve(std::size_t edges) {
+      bytes.reserve(edges * 5 / 2 + 16);
+      anchors.reserve(edges / kAnchorEvery + 1);
+    }
   };
 
-  // Pure: callable from any thread.
   static Part encode(const std::vector<Edge>& edges) {
     Part part;
-    part.count = edges.size();
-    part.bytes.reserve(edges.size() * 2 + 16);
-    part.anchors.reserve(edges.size() / kAnchorEvery + 1);
-    std::uint32_t prev = 0;
-    for (std::size_t i = 0; i < edges.size(); ++i) {
-      if (i % kAnchorEvery == 0) part.anchors.push_back({part.bytes.size(), prev});
-      const auto d = static_cast<std::int64_t>(edges[i].parent) - static_cast<std::int64_t>(prev);
-      put_varint(part.bytes, (static_cast<std::uint64_t>(d) << 1) ^ static_cast<std::uint64_t>(d >> 63));
-      put_varint(part.bytes, edges[i].choice);
-      prev = edges[i].parent;
-    }
+    part.reserve(edges.size());
+    for (const Edge& e : edges) part.add(e);
     return part;
+  }
+  static std::vector<Edge> decode(const Part& part) {
+    std::vector<Edge> out(static_cast<std::size_t>(part.count));
+    decode_bytes(part.bytes, part.anchors.empty() ? 0 : part.anchors[0].parent, out);
+    return out;
   }
 
   Trail() : file_(std::tmpfile(), &std::fclose) {}
 
   // Appends the edges of the next level, in index order.
-  void append_level(const std::vector<Edge>& edges) {
+  void append_level(const std::vector<Edge>& edges) { append_level(encode(edges)); }
+  void append_level(Part part) {
     std::vector<Part> parts;
-    parts.push_back(encode(edges));
+    parts.push_back(std::move(part));
     append_level(std::move(parts));
   }
   // The same, from the level's parts in order, each already encoded.
@@ -176,7 +185,10 @@ class Trail {
       bytes.assign(part.bytes, static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
     }
     out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(part.count - a * kAnchorEvery, (b - a) * kAnchorEvery)));
-    std::uint32_t parent = part.anchors[a].parent;
+    decode_bytes(bytes, part.anchors[a].parent, out);
+  }
+  // out.size() edges from the start of `bytes`, the parent before them `parent`.
+  static void decode_bytes(const std::string& bytes, std::uint32_t parent, std::vector<Edge>& out) {
     std::size_t at = 0;
     for (auto& e : out) {
       const std::uint64_t z = get_varint(bytes, at);
