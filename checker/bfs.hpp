@@ -130,8 +130,8 @@ class Shares {
       std::size_t victim = 0;
       std::uint64_t most = 0;
       for (std::size_t k = 0; k < shares_.size(); ++k)
-        if (const std::uint64_t s = shares_[k].span.load(); back(s) - std::min(front(s), back(s)) > most) {
-          most = back(s) - front(s);
+        if (const std::uint64_t n = size(shares_[k].span.load()); n > most) {
+          most = n;
           victim = k;
         }
       if (most == 0) return kNone;
@@ -148,10 +148,7 @@ class Shares {
   }
   [[nodiscard]] std::uint64_t count_left() const {
     std::uint64_t n = 0;
-    for (const auto& share : shares_) {
-      const std::uint64_t s = share.span.load(std::memory_order_relaxed);
-      n += back(s) - std::min(front(s), back(s));
-    }
+    for (const auto& share : shares_) n += size(share.span.load(std::memory_order_relaxed));
     return n;
   }
 
@@ -159,6 +156,7 @@ class Shares {
   static std::uint64_t pack(std::uint64_t front, std::uint64_t back) { return front << 32 | back; }
   static std::uint64_t front(std::uint64_t s) { return s >> 32; }
   static std::uint64_t back(std::uint64_t s) { return s & 0xffffffffu; }
+  static std::uint64_t size(std::uint64_t s) { return back(s) - std::min(front(s), back(s)); }
   struct alignas(64) Share {  // a line each: the owner writes its own at every chunk
     std::atomic<std::uint64_t> span{0};
   };

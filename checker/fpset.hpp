@@ -9,10 +9,11 @@
 // not be powers of two and a table can fill its memory budget exactly.
 //
 // Growing is not lock-free: the search pauses every thread at a safe point
-// (between two states) and the segments grow in that pause (see grow()). Within the memory
-// budget a segment doubles; when the budget would be exceeded it grows to what
-// fits, and a segment over 95% load that cannot grow makes the search stop as
-// incomplete (memory-limit) instead of slowing to a crawl or being killed.
+// (between two states) and the segments grow in that pause (see grow()).
+// Within the memory budget a segment doubles; when the budget would be
+// exceeded it grows to what fits, and a segment over 95% load that cannot
+// grow makes the search stop as incomplete (memory-limit) instead of slowing
+// to a crawl or being killed.
 #pragma once
 
 #include <algorithm>
