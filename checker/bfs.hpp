@@ -25,15 +25,16 @@
 #include <thread>
 #include <vector>
 
-#include "checker/checkpoint.hpp"
-#include "checker/codec.hpp"
-#include "checker/fpset.hpp"
-#include "checker/hugepages.hpp"
-#include "checker/search_common.hpp"
-#include "checker/store.hpp"
-#include "checker/trail.hpp"
+#include "agree/checker/checkpoint.hpp"
+#include "agree/checker/codec.hpp"
+#include "agree/checker/fpset.hpp"
+#include "agree/checker/hugepages.hpp"
+#include "agree/checker/por.hpp"
+#include "agree/checker/search_common.hpp"
+#include "agree/checker/store.hpp"
+#include "agree/checker/trail.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 namespace detail {
 
@@ -333,7 +334,7 @@ Report bfs_with(const P& p, const Options& o) {
   // ---- checkpoints ----
   const std::string checkpoint_path = o.checkpoint_path.empty() ? o.resume_path : o.checkpoint_path;
   const bool checkpointing = !checkpoint_path.empty() && !Exact;
-  CheckpointIdentity identity{std::string(P::kName), P::kVersion, o.parameters, o.reduce, Exact, Codec::kExactKeys, r.checked};
+  CheckpointIdentity identity{std::string(model::name_of<P>()), model::version_of<P>(), o.parameters, to_string(o.reduce), Exact, Codec::kExactKeys, r.checked};
   for (const auto& x : r.reachability) identity.properties.push_back("sometimes:" + x.name);
   std::atomic<double> next_save{o.checkpoint_every};
   if (checkpointing) check_checkpoint_writable(checkpoint_path);
@@ -385,11 +386,14 @@ Report bfs_with(const P& p, const Options& o) {
       w.u64(next.size());
       for (const auto& seg : next) detail::write_segment(w, seg, true);
       w.commit();
-      std::fprintf(stderr, "checkpoint: %s saved (%llu states, %.1f MiB, %.2f s)\n", checkpoint_path.c_str(),
-                   static_cast<unsigned long long>(store.size()), static_cast<double>(w.written()) / (1 << 20),
-                   budget.seconds() - t0);
+      if (o.notice) {
+        char figures[96];
+        std::snprintf(figures, sizeof figures, "%llu states, %.1f MiB, %.2f s", static_cast<unsigned long long>(store.size()),
+                      static_cast<double>(w.written()) / (1 << 20), budget.seconds() - t0);
+        o.notice("checkpoint: " + checkpoint_path + " saved (" + figures + ")");
+      }
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "agree: warning: checkpoint %s not saved: %s\n", checkpoint_path.c_str(), e.what());
+      if (o.notice) o.notice("warning: checkpoint " + checkpoint_path + " not saved: " + e.what());
     }
     next_save.store(budget.seconds() + o.checkpoint_every);
   };
@@ -619,8 +623,13 @@ Report bfs_with(const P& p, const Options& o) {
         Fingerprint fp;
         std::uint64_t parent;
         std::uint32_t action, end;
+        bool fresh = false;  // the lookup found it new
       };
       std::vector<Pending> pending;
+      // The cycle proviso (checker/por.hpp): the states expanded only in their
+      // persistent action, each with the index of that successor's lookup in
+      // `pending` (a successor known without a lookup expands its state at once).
+      std::vector<std::pair<std::uint64_t, std::size_t>> reduced;
       std::string pending_bytes;
       std::uint64_t since_check = 0, since_clock = 0, added = 0;
       LevelSegment& out = next[own + w];
@@ -640,6 +649,7 @@ Report bfs_with(const P& p, const Options& o) {
           const std::uint64_t group_end = std::min(g + kGroup, end);
           pending.clear();
           pending_bytes.clear();
+          reduced.clear();
           bool halt = false;
           // A state without successors: counted, and judged by the terminal properties.
           auto terminal = [&](const State& s, std::string_view here, std::uint64_t h) {
@@ -648,12 +658,30 @@ Report bfs_with(const P& p, const Options& o) {
               halt = record({static_cast<std::uint32_t>(depth), 1, k, Codec::key(here), depth, h, -1});
           };
           // A successor (action k of state h): looked up after the group, unless just met.
+          // Returns whether it was known already.
           auto emit = [&](std::string_view bytes, std::uint64_t h, std::uint32_t k) {
             const Fingerprint fp = Codec::key(bytes);
-            if (recent[fp & kRecentMask] == fp) return;  // known: no lookup
+            if (recent[fp & kRecentMask] == fp) return true;  // known: no lookup
             store.prefetch(fp);
             pending_bytes.append(bytes);
             pending.push_back({fp, h, k, static_cast<std::uint32_t>(pending_bytes.size())});
+            return false;
+          };
+          // Actions [from, to) of state s (index h): their successors emitted.
+          auto expand = [&](const State& s, std::uint64_t h, std::size_t from, std::size_t to) {
+            bool known = false;
+            for (std::size_t k = from; k < to; ++k) {
+              ++counters[w].transitions;
+              ++counters[w].fired[model::kind_of<P>(actions[k])];
+              auto t = p.next_state(s, actions[k]);
+              if (!t) {  // a self-loop
+                known = true;
+                continue;
+              }
+              if (symmetry) *t = canonical(p, std::move(*t), true);
+              known = emit(codec.encode(*t), h, static_cast<std::uint32_t>(k)) || known;
+            }
+            return known;
           };
           for (std::uint64_t h = g; h < group_end && !halt; ++h) {
             while (h >= base[seg + 1]) ++seg;
@@ -675,37 +703,55 @@ Report bfs_with(const P& p, const Options& o) {
             } else {
               const State s = codec.decode(here);
               actions.clear();
-              p.actions(s, actions);
+              const std::size_t first = checker::enabled(p, s, actions);
               if (actions.empty()) terminal(s, here, h);
-              for (std::uint32_t k = 0; k < actions.size(); ++k) {
-                ++counters[w].transitions;
-                ++counters[w].fired[P::kind_of(actions[k])];
-                auto t = p.next_state(s, actions[k]);
-                if (!t) continue;  // a self-loop
-                if (symmetry) *t = canonical(p, std::move(*t), true);
-                emit(codec.encode(*t), h, k);
-              }
+              const std::size_t lookup = pending.size();
+              const bool known = expand(s, h, 0, first);
+              if constexpr (kNeedsProviso<P>)
+                if (first < actions.size()) {
+                  if (known) expand(s, h, first, actions.size());  // closes a cycle or revisits: expand it all
+                  else reduced.emplace_back(h, lookup);
+                }
             }
           }
-          for (std::size_t j = 0; j < pending.size() && !halt; ++j) {
-            const Pending& x = pending[j];
-            const std::size_t from_byte = j ? pending[j - 1].end : 0;
-            const std::string_view bytes = std::string_view(pending_bytes).substr(from_byte, x.end - from_byte);
-            Result res = store.insert(x.fp, bytes, w);
-            while (res == Result::Full && !stop.load()) {  // pause everyone, grow, retry
-              pauser.request();
-              pauser.safe_point(pause_action);
-              res = store.insert(x.fp, bytes, w);
+          // Looks up pending[from..] in the table; the new ones join the next level.
+          auto insert_pending = [&](std::size_t from) {
+            for (std::size_t j = from; j < pending.size() && !halt; ++j) {
+              const Pending& x = pending[j];
+              const std::size_t from_byte = j ? pending[j - 1].end : 0;
+              const std::string_view bytes = std::string_view(pending_bytes).substr(from_byte, x.end - from_byte);
+              Result res = store.insert(x.fp, bytes, w);
+              while (res == Result::Full && !stop.load()) {  // pause everyone, grow, retry
+                pauser.request();
+                pauser.safe_point(pause_action);
+                res = store.insert(x.fp, bytes, w);
+              }
+              if (res == Result::New || res == Result::Old) recent[x.fp & kRecentMask] = x.fp;
+              if (res != Result::New) continue;
+              pending[j].fresh = true;
+              if (store.wants_growth(x.fp)) pauser.request();
+              ++added;
+              out.add(bytes, {static_cast<std::uint32_t>(x.parent), x.action});
+              const State t = codec.decode(bytes);
+              note_reached(t);
+              if (const int bad = PropertySet<State>::first_failing(props.always, t); bad >= 0)
+                halt = record({static_cast<std::uint32_t>(depth + 1), 0, bad, x.fp, depth, x.parent, x.action});
             }
-            if (res == Result::New || res == Result::Old) recent[x.fp & kRecentMask] = x.fp;
-            if (res != Result::New) continue;
-            if (store.wants_growth(x.fp)) pauser.request();
-            ++added;
-            out.add(bytes, {static_cast<std::uint32_t>(x.parent), x.action});
-            const State t = codec.decode(bytes);
-            note_reached(t);
-            if (const int bad = PropertySet<State>::first_failing(props.always, t); bad >= 0)
-              halt = record({static_cast<std::uint32_t>(depth + 1), 0, bad, x.fp, depth, x.parent, x.action});
+          };
+          insert_pending(0);
+          if constexpr (kNeedsProviso<P>) {
+            // The proviso for the states whose persistent successor was not new.
+            const std::size_t more = pending.size();
+            for (const auto& [h, j] : reduced) {
+              if (halt || pending[j].fresh) continue;
+              while (h >= base[seg + 1]) ++seg;
+              while (h < base[seg]) --seg;
+              const State s = codec.decode(level[seg].state(h - base[seg]));
+              actions.clear();
+              const std::size_t first = checker::enabled(p, s, actions);
+              expand(s, h, first, actions.size());
+            }
+            insert_pending(more);
           }
           if (halt) break;  // the chunk stays unfinished
           g = group_end;
@@ -806,4 +852,4 @@ Report bfs(const P& p, const Options& o) {
   return bfs_with<P, Exact, VarCodec<P>>(p, o);
 }
 
-}  // namespace checker
+}  // namespace agree::checker

@@ -1,6 +1,6 @@
 // checker/checkpoint.cpp — the checkpoint file: atomic streaming writes, and
 // reads that verify before they trust (see checkpoint.hpp).
-#include "checker/checkpoint.hpp"
+#include "agree/checker/checkpoint.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 
 #include <xxhash.h>
 
-namespace checker {
+namespace agree::checker {
 
 namespace {
 
@@ -204,4 +204,4 @@ void CheckpointReader::finish() {
   if (pos_ != size_) corrupt("unexpected data after the end of the search");
 }
 
-}  // namespace checker
+}  // namespace agree::checker

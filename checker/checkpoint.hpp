@@ -5,7 +5,7 @@
 // The file is binary, little-endian as the machine writes it:
 //
 //   "AGREECKP" magic, u32 format version
-//   identity: protocol name, model version (P::kVersion), the resolved
+//   identity: protocol name, model version (model::version_of<P>()), the resolved
 //             parameter string, the reduce mode, exact or fingerprint store,
 //             the properties checked (a resume must check the same ones)
 //   the search: counters, reachability, violations found so far, the visited
@@ -30,9 +30,9 @@
 #include <string_view>
 #include <vector>
 
-#include "checker/options.hpp"
+#include "agree/checker/options.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 inline constexpr std::uint32_t kCheckpointFormat = 1;
 
@@ -112,4 +112,4 @@ class CheckpointReader {
   std::uint64_t size_ = 0, pos_ = 0;  // pos_: bytes read, size_: payload bytes (without the checksum)
 };
 
-}  // namespace checker
+}  // namespace agree::checker

@@ -18,11 +18,11 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "checker/fingerprint.hpp"
-#include "model/encode.hpp"
-#include "model/protocol.hpp"
+#include "agree/checker/fingerprint.hpp"
+#include "agree/model/encode.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 template <model::Protocol P>
 class VarCodec {
@@ -81,4 +81,4 @@ class PackedCodec {
   std::uint64_t word_ = 0;
 };
 
-}  // namespace checker
+}  // namespace agree::checker

@@ -10,10 +10,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "checker/fingerprint.hpp"
-#include "checker/search_common.hpp"
+#include "agree/checker/fingerprint.hpp"
+#include "agree/checker/por.hpp"
+#include "agree/checker/search_common.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 template <model::Protocol P, class Store>
 Report dfs(const P& p, const Options& o) {
@@ -31,6 +32,8 @@ Report dfs(const P& p, const Options& o) {
     State state;
     std::vector<Action> actions;
     std::uint32_t next = 0;  // the next action to try; next - 1 is the one taken
+    std::uint32_t expand = 0;  // actions[0, expand) are expanded: fewer than all under a persistent set
+    bool pushed = false;       // one of them led to a new state (the cycle proviso, checker/por.hpp)
   };
   std::vector<Frame> stack;
   std::uint32_t root = 0;
@@ -53,7 +56,7 @@ Report dfs(const P& p, const Options& o) {
     r.depth = std::max<std::uint64_t>(r.depth, stack.size() - 1);
     Frame& top = stack.back();
     if (monitor.on_discover(top.state, path_of_stack)) return true;
-    p.actions(top.state, top.actions);
+    top.expand = static_cast<std::uint32_t>(checker::enabled(p, top.state, top.actions));
     if (top.actions.empty()) return monitor.on_terminal(top.state, path_of_stack);
     return false;
   };
@@ -69,7 +72,10 @@ Report dfs(const P& p, const Options& o) {
         break;
       }
       Frame& top = stack.back();
-      if (top.next >= top.actions.size()) {
+      // The cycle proviso: the persistent action's successor was not new, so expand them all.
+      if constexpr (kNeedsProviso<P>)
+        if (top.next == top.expand && !top.pushed) top.expand = static_cast<std::uint32_t>(top.actions.size());
+      if (top.next >= top.expand) {
         stack.pop_back();
         continue;
       }
@@ -80,8 +86,12 @@ Report dfs(const P& p, const Options& o) {
       }
       const std::uint32_t k = top.next++;
       ++r.transitions;
-      ++r.fired[P::kind_of(top.actions[k])].second;
-      if (auto next = p.next_state(top.state, top.actions[k])) stop = discover(std::move(*next));
+      ++r.fired[model::kind_of<P>(top.actions[k])].second;
+      if (auto next = p.next_state(top.state, top.actions[k])) {
+        const std::size_t below = stack.size();
+        stop = discover(std::move(*next));
+        if (stack.size() > below) stack[below - 1].pushed = true;
+      }
     }
   }
 
@@ -94,4 +104,4 @@ Report dfs(const P& p, const Options& o) {
   return r;
 }
 
-}  // namespace checker
+}  // namespace agree::checker

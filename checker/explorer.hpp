@@ -6,18 +6,13 @@
 
 #include <stdexcept>
 
-#include "checker/bfs.hpp"
-#include "checker/dfs.hpp"
-#include "checker/store.hpp"
-#include "checker/tree.hpp"
+#include "agree/checker/bfs.hpp"
+#include "agree/checker/dfs.hpp"
+#include "agree/checker/store.hpp"
+#include "agree/checker/tree.hpp"
 
-namespace checker {
+namespace agree::checker {
 
-inline void validate(const Options& o) {
-  if (o.reduce != "none" && o.reduce != "symmetry" && o.reduce != "all" && o.reduce != "por")
-    throw std::invalid_argument("--reduce " + o.reduce + ": expected none, por, symmetry or all");
-
-}
 
 template <model::Protocol P>
 Report check(const P& p, const Options& o) {
@@ -28,8 +23,7 @@ Report check(const P& p, const Options& o) {
       check_checkpoint_options(o, "tree");
       return tree_search(p, o);
     }
-  if (o.search == Search::Tree) throw std::invalid_argument("--search tree: " + std::string(P::kName) + " is not tree-shaped");
-  validate(o);
+  if (o.search == Search::Tree) throw std::invalid_argument("--search tree: " + std::string(model::name_of<P>()) + " is not tree-shaped");
   if (o.search == Search::Dfs) {
     check_checkpoint_options(o, "dfs");
     return o.exact ? dfs<P, ExactStore>(p, o) : dfs<P, FingerprintStore>(p, o);
@@ -37,4 +31,4 @@ Report check(const P& p, const Options& o) {
   return o.exact ? bfs<P, true>(p, o) : bfs<P, false>(p, o);
 }
 
-}  // namespace checker
+}  // namespace agree::checker

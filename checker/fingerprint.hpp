@@ -10,7 +10,7 @@
 
 #include <xxhash.h>
 
-namespace checker {
+namespace agree::checker {
 
 using Fingerprint = std::uint64_t;
 inline constexpr std::uint64_t kFingerprintSeed = 0x61677265652d7631ULL;  // "agree-v1"
@@ -34,4 +34,4 @@ inline Fingerprint packed_key(std::uint64_t packed) {
   return x;
 }
 
-}  // namespace checker
+}  // namespace agree::checker

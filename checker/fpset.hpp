@@ -28,10 +28,10 @@
 #include <thread>
 #include <vector>
 
-#include "checker/fingerprint.hpp"
-#include "checker/hugepages.hpp"
+#include "agree/checker/fingerprint.hpp"
+#include "agree/checker/hugepages.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 class ConcurrentFingerprintSet {
  public:
@@ -262,4 +262,4 @@ class ConcurrentFingerprintSet {
   std::vector<Credits> credits_ = std::vector<Credits>(1);
 };
 
-}  // namespace checker
+}  // namespace agree::checker

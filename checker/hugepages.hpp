@@ -19,7 +19,7 @@
 #include <cstdlib>
 #include <new>
 
-namespace checker {
+namespace agree::checker {
 
 // Advice for a block already allocated: the 2 MiB pages inside it.
 inline void advise_huge_pages(const void* p, std::size_t bytes) {
@@ -62,4 +62,4 @@ inline void release_zeroed(void* p, std::size_t bytes) {
   munmap(p, mapped_length(bytes));
 }
 
-}  // namespace checker
+}  // namespace agree::checker

@@ -4,9 +4,9 @@
 #include <fstream>
 #include <string>
 
-#include "checker/search_common.hpp"
+#include "agree/checker/search_common.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 std::uint64_t current_rss_bytes() {
   std::ifstream statm("/proc/self/statm");
@@ -71,4 +71,4 @@ std::uint64_t physical_memory_bytes() {
   return bytes;
 }
 
-}  // namespace checker
+}  // namespace agree::checker

@@ -8,15 +8,23 @@
 #include <string>
 #include <vector>
 
-namespace checker {
+namespace agree::checker {
 
 enum class Search { Bfs, Dfs, Tree };  // Tree: checker/tree.hpp, for tree-shaped protocols
 enum class Verdict { Holds, Violated, Incomplete };
 // Why a search stopped before it had seen every reachable state.
 enum class Cut { None, MaxStates, MaxDepth, TimeLimit, MemoryLimit, Interrupted };
+// State-space reductions: each is applied only where the protocol supports it
+// (a symmetry, persistent sets, the tree search's own), so All asks for every
+// one that applies. None gives the contract counts.
+enum class Reduce { None, Por, Symmetry, All };
 
 std::string to_string(Verdict v);
 std::string to_string(Cut c);
+std::string to_string(Reduce r);                  // "none", "por", "symmetry", "all"
+Reduce parse_reduce(const std::string& text);     // the inverse; throws std::invalid_argument
+inline bool wants_por(Reduce r) { return r == Reduce::Por || r == Reduce::All; }
+inline bool wants_symmetry(Reduce r) { return r == Reduce::Symmetry || r == Reduce::All; }
 
 struct Progress {
   std::uint64_t states = 0;
@@ -31,7 +39,7 @@ struct Options {
   bool search_chosen = false;               // the user named --search; else a tree-shaped protocol gets Tree
   bool exact = false;                       // store full states, not fingerprints
   bool packed = true;                       // bfs: one word per state when the protocol packs (checker/codec.hpp)
-  std::string reduce = "none";              // reductions come later; "none" gives the contract counts
+  Reduce reduce = Reduce::None;             // None gives the contract counts
   unsigned threads = 1;
   std::uint64_t max_states = 0;             // 0: no bound
   std::uint64_t max_depth = 0;              // 0: no bound
@@ -40,6 +48,10 @@ struct Options {
   bool keep_going = false;                  // explore everything, recording the first violation of each property
   std::vector<std::string> properties;      // empty: every property of the protocol
   std::function<void(const Progress&)> progress;  // called about once a second
+  // Library code never prints: what a person may want to know during a run
+  // ("checkpoint: FILE saved (...)", a checkpoint that could not be written)
+  // reaches them through this, one line without its newline. Unset: dropped.
+  std::function<void(const std::string&)> notice;
   const std::atomic<bool>* interrupt = nullptr;   // set by a signal handler: stop cleanly
   // Checkpoint and resume (breadth-first search only; checker/checkpoint.hpp).
   std::string checkpoint_path;              // "": none; else saved every checkpoint_every s and when cut short
@@ -97,4 +109,4 @@ struct Report {
   [[nodiscard]] double collision_probability() const;
 };
 
-}  // namespace checker
+}  // namespace agree::checker

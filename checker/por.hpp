@@ -12,25 +12,51 @@
 // change (LTSmin stacks its POR layer over the language module the same way),
 // and traces print the same action text as P, so they replay through P.
 //
-// Soundness, for the protocols that provide the hook (each says why its
-// actions are persistent next to the hook): persistent-set search reaches
-// every terminal state of a finite state space (Godefroid 1996, Thm 4.3). The
-// state spaces here are acyclic and every terminal state is reachable from any
-// state, so (1) `termination`, judged in terminal states, is checked exactly;
-// (2) the safety properties of these protocols are *stable* — once total-order,
-// integrity or agreement is broken it stays broken, since delivery logs and
-// decisions only grow — so a reachable violation leads to a violating terminal
-// state, which the reduced search reaches; likewise the `sometimes` checks,
-// which are stable too. What POR gives up: the counterexample is a shortest run
-// of the reduced graph, not necessarily of the full one.
+// The persistent action is listed first and the rest after it: actions()
+// lists every enabled action (so a path's action indices, and replay, mean
+// the same with or without the layer), and enabled() also says how many of
+// them, a prefix, the search is to expand: 1 where a persistent action was
+// named, all otherwise.
+//
+// Soundness. Persistent-set search reaches every terminal state of a finite
+// state space (Godefroid 1996, Thm 4.3) — but only with a *cycle proviso*
+// where the space has cycles: otherwise a persistent action that closes a
+// cycle may be taken for ever while an independent action is never taken
+// (the ignoring problem), and a violation behind that action is missed
+// (tests/reduction_test.cpp has such a model). The proviso here (condition
+// C3 of Peled's ample sets, in the form that fits both searches, stronger
+// than the usual one and so sound as well): when the persistent action's
+// successor is not a new state — already visited, on the current level or an
+// older one (BFS), on the stack or left earlier (DFS), or the state itself (a
+// self-loop) — the state is expanded fully. A protocol that declares
+// `static constexpr bool kAcyclic = true` (no run returns to a state it left;
+// its header says why) needs no proviso, and the searches skip it.
+//
+// What each property keeps under the reduction, with the proviso:
+//  - terminal-state properties (`termination`): exact, every terminal state
+//    is reached;
+//  - `always` properties that are *stable* (once broken, broken in every
+//    state after: total-order, integrity, agreement — delivery logs and
+//    decisions only grow), and stable `sometimes` checks: a reachable
+//    violation leads to a violating terminal state, which the search reaches.
+//    On a space with cycles and no terminal state, a stable violation is still
+//    reached: the proviso makes the reduced graph cover every action from
+//    every cycle (Valmari's stubborn sets, the "ignoring" condition);
+//  - an `always` property that is not stable is preserved only when it is
+//    invisible to the persistent actions (they do not change what it reads),
+//    the usual visibility condition; a model's hook must not name a
+//    persistent action that changes such a property's truth.
+// What POR gives up: the counterexample is a shortest run of the reduced
+// graph, not necessarily of the full one.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
-#include "model/protocol.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 template <class P>
 concept HasPersistent = model::Protocol<P> && requires(const P& p, const typename P::State& s,
@@ -38,37 +64,64 @@ concept HasPersistent = model::Protocol<P> && requires(const P& p, const typenam
   { p.persistent(s, enabled) } -> std::same_as<std::optional<std::size_t>>;
 };
 
-inline bool por_requested(const std::string& reduce) { return reduce == "por" || reduce == "all"; }
+// Optional: the protocol states that its state space has no cycle (every
+// action grows some measure), so the partial-order reduction needs no proviso.
+template <class P>
+concept DeclaresAcyclic = requires { requires P::kAcyclic; };
+
+// Lists the enabled actions of s and returns how many of them, a prefix of
+// `out` past what it held, the search expands first: all of them, unless
+// the model (a PorLayer) says otherwise.
+template <class P>
+std::size_t enabled(const P& p, const typename P::State& s, std::vector<typename P::Action>& out) {
+  if constexpr (requires { { p.enabled(s, out) } -> std::same_as<std::size_t>; }) {
+    return p.enabled(s, out);
+  } else {
+    const std::size_t before = out.size();
+    p.actions(s, out);
+    return out.size() - before;
+  }
+}
+
+// Does the search apply the cycle proviso for this model?
+template <class P>
+inline constexpr bool kNeedsProviso = requires { requires P::kReducing; } && !DeclaresAcyclic<P>;
 
 template <HasPersistent P>
 class PorLayer {
  public:
   using State = typename P::State;
   using Action = typename P::Action;
-  static constexpr std::string_view kName = P::kName;
-  static constexpr std::string_view kSummary = P::kSummary;
-  static constexpr int kVersion = P::kVersion;
-  static std::vector<model::ParamSpec> param_specs() { return P::param_specs(); }
-  static std::vector<std::string_view> action_kinds() { return P::action_kinds(); }
-  static std::size_t kind_of(const Action& a) { return P::kind_of(a); }
+  static std::string_view name() { return model::name_of<P>(); }
+  static std::string_view summary() { return model::summary_of<P>(); }
+  static constexpr int kVersion = model::version_of<P>();
+  static std::vector<model::ParamSpec> param_specs() { return model::param_specs_of<P>(); }
+  static std::vector<std::string_view> action_kinds() { return model::action_kinds_of<P>(); }
+  static std::size_t kind_of(const Action& a) { return model::kind_of<P>(a); }
+  static constexpr bool kReducing = true;
+  static constexpr bool kAcyclic = DeclaresAcyclic<P>;
 
-  explicit PorLayer(const model::Params& params) : p_(params) {}
   explicit PorLayer(P p) : p_(std::move(p)) {}
 
   std::vector<State> init_states() const { return p_.init_states(); }
-  void actions(const State& s, std::vector<Action>& out) const {
+  // Every enabled action, the persistent one first; returns 1 if there is
+  // one, else how many were listed.
+  std::size_t enabled(const State& s, std::vector<Action>& out) const {
     const std::size_t first = out.size();
     p_.actions(s, out);
-    const std::vector<Action> enabled(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
-    if (const auto k = p_.persistent(s, enabled)) {
-      out.resize(first);
-      out.push_back(enabled[*k]);
+    const std::vector<Action> all(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+    if (const auto k = p_.persistent(s, all)) {
+      const auto at = out.begin() + static_cast<std::ptrdiff_t>(first);
+      std::rotate(at, at + static_cast<std::ptrdiff_t>(*k), at + static_cast<std::ptrdiff_t>(*k) + 1);
+      return 1;
     }
+    return all.size();
   }
+  void actions(const State& s, std::vector<Action>& out) const { (void)enabled(s, out); }
   std::optional<State> next_state(State s, const Action& a) const { return p_.next_state(std::move(s), a); }
   std::string format_action(const Action& a) const { return p_.format_action(a); }
-  std::string format_init(const State& s) const { return p_.format_init(s); }
-  model::Description describe(const State& s) const { return p_.describe(s); }
+  std::string format_init(const State& s) const { return model::format_init(p_, s); }
+  model::Description describe(const State& s) const { return model::describe(p_, s); }
   std::vector<properties::Property<State>> properties() const { return p_.properties(); }
   State representative(const State& s) const
     requires model::Symmetric<P>
@@ -95,4 +148,4 @@ class PorLayer {
   P p_;
 };
 
-}  // namespace checker
+}  // namespace agree::checker

@@ -1,8 +1,9 @@
 #include <cmath>
+#include <stdexcept>
 
-#include "checker/options.hpp"
+#include "agree/checker/options.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 std::string to_string(Verdict v) {
   switch (v) {
@@ -11,6 +12,22 @@ std::string to_string(Verdict v) {
     case Verdict::Incomplete: return "incomplete";
   }
   return "?";
+}
+
+std::string to_string(Reduce r) {
+  switch (r) {
+    case Reduce::None: return "none";
+    case Reduce::Por: return "por";
+    case Reduce::Symmetry: return "symmetry";
+    case Reduce::All: return "all";
+  }
+  return "none";
+}
+
+Reduce parse_reduce(const std::string& text) {
+  for (const Reduce r : {Reduce::None, Reduce::Por, Reduce::Symmetry, Reduce::All})
+    if (to_string(r) == text) return r;
+  throw std::invalid_argument("--reduce " + text + ": expected none, por, symmetry or all");
 }
 
 std::string to_string(Cut c) {
@@ -45,4 +62,4 @@ double Report::collision_probability() const {
   return std::max(0.0, n * (m - n)) / std::ldexp(1.0, 64);
 }
 
-}  // namespace checker
+}  // namespace agree::checker

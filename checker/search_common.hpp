@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "checker/options.hpp"
-#include "model/protocol.hpp"
+#include "agree/checker/options.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 std::uint64_t current_rss_bytes();
 std::uint64_t physical_memory_bytes();
@@ -143,14 +143,14 @@ class Budget {
 template <model::Protocol P>
 std::vector<std::pair<std::string, std::uint64_t>> zero_fired() {
   std::vector<std::pair<std::string, std::uint64_t>> out;
-  for (const auto k : P::action_kinds()) out.emplace_back(std::string(k), 0);
+  for (const auto k : model::action_kinds_of<P>()) out.emplace_back(std::string(k), 0);
   return out;
 }
 
 // Does this search canonicalise states by the protocol's symmetry?
 template <model::Protocol P>
 bool uses_symmetry(const Options& o) {
-  if constexpr (model::Symmetric<P>) return o.reduce == "symmetry" || o.reduce == "all";
+  if constexpr (model::Symmetric<P>) return wants_symmetry(o.reduce);
   return false;
 }
 
@@ -167,4 +167,4 @@ inline Verdict final_verdict(const Report& r) {
   return r.cut == Cut::None ? Verdict::Holds : Verdict::Incomplete;
 }
 
-}  // namespace checker
+}  // namespace agree::checker

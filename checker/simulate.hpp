@@ -23,11 +23,11 @@
 #include <random>
 #include <vector>
 
-#include "checker/fingerprint.hpp"
-#include "checker/search_common.hpp"
-#include "checker/store.hpp"
+#include "agree/checker/fingerprint.hpp"
+#include "agree/checker/search_common.hpp"
+#include "agree/checker/store.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 struct WalkOptions {
   std::uint64_t walks = 1000;
@@ -94,7 +94,7 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
       const auto k = static_cast<std::uint32_t>(pick(rng, actions.size()));
       ++r.transitions;
       ++sim.steps;
-      ++r.fired[P::kind_of(actions[k])].second;
+      ++r.fired[model::kind_of<P>(actions[k])].second;
       path.actions.push_back(k);
       r.depth = std::max<std::uint64_t>(r.depth, path.actions.size());
       if (auto next = p.next_state(s, actions[k])) s = std::move(*next);
@@ -110,4 +110,4 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
   return sim;
 }
 
-}  // namespace checker
+}  // namespace agree::checker

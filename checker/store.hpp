@@ -17,9 +17,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include "checker/fingerprint.hpp"
+#include "agree/checker/fingerprint.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 // Linear probing over a power-of-two table, grown at 70% load. Written here
 // rather than taken from a library: none of the allowed packages has a flat
@@ -98,4 +98,4 @@ class ExactStore {
   std::size_t bytes_ = 0;
 };
 
-}  // namespace checker
+}  // namespace agree::checker

@@ -33,9 +33,9 @@
 #include <string>
 #include <vector>
 
-#include "checker/options.hpp"
+#include "agree/checker/options.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 class Trail {
  public:
@@ -235,4 +235,4 @@ class Trail {
   std::uint64_t total_ = 0, end_ = 0;
 };
 
-}  // namespace checker
+}  // namespace agree::checker

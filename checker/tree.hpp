@@ -43,9 +43,9 @@
 #include <utility>
 #include <vector>
 
-#include "checker/search_common.hpp"
+#include "agree/checker/search_common.hpp"
 
-namespace checker {
+namespace agree::checker {
 
 template <class P>
 concept TreeShaped = model::Protocol<P> && requires {
@@ -80,13 +80,7 @@ struct TreeReduce {
   bool symmetry = false;
   bool merge = false;
 };
-inline TreeReduce tree_reduce(const std::string& reduce) {
-  if (reduce == "none") return {};
-  if (reduce == "symmetry") return {true, false};
-  if (reduce == "por") return {false, true};
-  if (reduce == "all") return {true, true};
-  throw std::invalid_argument("--reduce " + reduce + ": the tree search knows none, symmetry, por and all");
-}
+inline TreeReduce tree_reduce(Reduce reduce) { return {wants_symmetry(reduce), wants_por(reduce)}; }
 
 namespace tree_detail {
 
@@ -123,7 +117,7 @@ Report tree_search(const P& p, const Options& o) {
   {
     Monitor<State> validate(p.properties(), o, total);  // the checked list; throws on an unknown property
   }
-  total.search = "search tree (stateless depth-first, no visited set), reduce " + o.reduce + ", threads " +
+  total.search = "search tree (stateless depth-first, no visited set), reduce " + to_string(o.reduce) + ", threads " +
                  std::to_string(o.threads);
   if constexpr (HasReportNotes<P>) total.notes = p.report_notes();
 
@@ -176,7 +170,7 @@ Report tree_search(const P& p, const Options& o) {
       for (const auto& [k, w] : kids) {
         auto s = p.next_state(t.state, acts[k]);
         if (!s) continue;  // a self-loop: nothing new below it
-        Task c{t.path, std::move(*s), saturating_mul(t.weight, w), static_cast<int>(P::kind_of(acts[k])), false};
+        Task c{t.path, std::move(*s), saturating_mul(t.weight, w), static_cast<int>(model::kind_of<P>(acts[k])), false};
         c.path.actions.push_back(k);
         sub.push_back(std::move(c));
       }
@@ -279,10 +273,10 @@ Report tree_search(const P& p, const Options& o) {
           auto s = p.next_state(top.state, top.acts[k]);
           if (!s) {  // a self-loop
             ++r.transitions;
-            ++r.fired[P::kind_of(top.acts[k])].second;
+            ++r.fired[model::kind_of<P>(top.acts[k])].second;
             continue;
           }
-          stop = visit(std::move(*s), saturating_mul(top.weight, w), static_cast<int>(P::kind_of(top.acts[k])), true);
+          stop = visit(std::move(*s), saturating_mul(top.weight, w), static_cast<int>(model::kind_of<P>(top.acts[k])), true);
         }
         if (stop && !o.keep_going) {
           std::size_t cur = stop_at.load();
@@ -334,4 +328,4 @@ Report tree_search(const P& p, const Options& o) {
   return total;
 }
 
-}  // namespace checker
+}  // namespace agree::checker

@@ -1,6 +1,6 @@
-#include "cli/command.hpp"
+#include "agree/cli/command.hpp"
 
-namespace cli {
+namespace agree::cli {
 
 std::vector<Command>& commands() {
   static std::vector<Command> all;
@@ -12,4 +12,4 @@ bool register_command(Command c) {
   return true;
 }
 
-}  // namespace cli
+}  // namespace agree::cli

@@ -1,14 +1,10 @@
-// cli/command.hpp — subcommands that live in their own file register
-// themselves here, so adding one (`agree prove`, `agree render`, ...) touches
-// no shared file:
+// cli/command.hpp — subcommands that live in files of their own. render,
+// simulate and shrink come with every command line; others (agree prove) are
+// added by the program before it calls agree::cli::main:
 //
-//   namespace { Flags flags; }
-//   static const bool registered = cli::register_command({
-//       "render", 50,
-//       [](CLI::App& app) { auto* c = app.add_subcommand("render", "..."); /* options into flags */ return c; },
-//       [] { return run_render(flags); }});
-//
-// agree_cli is an OBJECT library, so every command's object file is linked in.
+//   agree::cli::register_command({"prove", 40,
+//       [](CLI::App& app) { auto* c = app.add_subcommand("prove", "..."); /* options */ return c; },
+//       [] { return run_prove(); }});
 #pragma once
 
 #include <functional>
@@ -19,7 +15,7 @@ namespace CLI {
 class App;
 }
 
-namespace cli {
+namespace agree::cli {
 
 struct Command {
   std::string name;
@@ -28,7 +24,19 @@ struct Command {
   std::function<int()> run;                   // runs it after a successful parse; returns the exit code
 };
 
+// Adds a command to every later agree::cli::main (agree prove does).
 bool register_command(Command c);
 std::vector<Command>& commands();
 
-}  // namespace cli
+// The commands every command line has, besides list, check, replay and suite.
+Command render_command();
+Command simulate_command();
+Command shrink_command();
+
+// agree prove (cli/prove.cpp, in the agree binary: it needs Z3).
+void add_prove_command();
+
+// For fuzz/cli_fuzz.cpp: parse and validate the command line, run nothing.
+void set_parse_only(bool on);
+
+}  // namespace agree::cli

@@ -1,10 +1,10 @@
-#include "cli/output.hpp"
+#include "agree/cli/output.hpp"
 
 #include <fmt/format.h>
 
-#include "cli/render.hpp"
+#include "agree/cli/render.hpp"
 
-namespace cli {
+namespace agree::cli {
 
 int exit_code(checker::Verdict v) {
   switch (v) {
@@ -34,7 +34,7 @@ namespace {
 std::string search_text(const checker::Options& o, const checker::Report& rep) {
   return fmt::format("search {}, store {}, reduce {}, threads {}", o.search == checker::Search::Bfs ? "bfs" : "dfs",
                      !rep.store.empty() ? rep.store : o.exact ? "exact (full states)" : "fingerprints (64-bit)",
-                     o.reduce, o.threads);
+                     checker::to_string(o.reduce), o.threads);
 }
 }  // namespace
 
@@ -127,7 +127,7 @@ nlohmann::json report_json(const Entry& e, const model::Params& params, const ch
   if (!rep.search.empty()) j["runs_covered"] = rep.weighted_terminals;
   for (const auto& [name, text] : rep.notes) j["notes"][name] = text;
   j["store"] = o.exact ? "exact" : rep.store.starts_with("packed") ? "packed" : "fingerprint";
-  j["reduce"] = o.reduce;
+  j["reduce"] = checker::to_string(o.reduce);
   j["threads"] = o.threads;
   j["checked"] = rep.checked;
   nlohmann::json reach = nlohmann::json::object();
@@ -151,4 +151,4 @@ nlohmann::json report_json(const Entry& e, const model::Params& params, const ch
   return j;
 }
 
-}  // namespace cli
+}  // namespace agree::cli

@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/registry.hpp"
+#include "agree/cli/registry.hpp"
 
-namespace cli {
+namespace agree::cli {
 
 // Exit codes: a contract with users' scripts (README.md, "Exit codes").
 inline constexpr int kExitHolds = 0;
@@ -27,4 +27,4 @@ nlohmann::json report_json(const Entry& e, const model::Params& params, const ch
 // File name stem for a trace: "isis-procs3-msgs2-crash0-no-tiebreak-total-order".
 std::string trace_stem(const Entry& e, const model::Params& params, const std::string& property);
 
-}  // namespace cli
+}  // namespace agree::cli

@@ -14,16 +14,17 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/command.hpp"
-#include "cli/output.hpp"
-#include "cli/registry.hpp"
-#include "model/params.hpp"
-#include "prove/impossible.hpp"
-#include "prove/om_smt.hpp"
-#include "prove/sm_smt.hpp"
-#include "prove/table.hpp"
-#include "prove/trace.hpp"
+#include "agree/cli/command.hpp"
+#include "agree/cli/output.hpp"
+#include "agree/cli/registry.hpp"
+#include "agree/model/params.hpp"
+#include "agree/prove/impossible.hpp"
+#include "agree/prove/om_smt.hpp"
+#include "agree/prove/sm_smt.hpp"
+#include "agree/prove/table.hpp"
+#include "agree/prove/trace.hpp"
 
+namespace agree::cli {
 namespace {
 
 struct Flags {
@@ -386,7 +387,10 @@ int run_prove() {
   return cli::kExitUsage;
 }
 
-const bool registered = cli::register_command(
+}  // namespace
+
+Command prove_command() {
+  return Command
     {"prove", 40,
      [](CLI::App& app) {
        auto* p = app.add_subcommand("prove", "prove or refute agreement symbolically with Z3 (OM, SM, impossibility)");
@@ -409,6 +413,9 @@ const bool registered = cli::register_command(
        add_common(impossible_cmd, false);
        return p;
      },
-     [] { return run_prove(); }});
+     [] { return run_prove(); }};
+}
 
-}  // namespace
+void add_prove_command() { register_command(prove_command()); }
+
+}  // namespace agree::cli

@@ -1,40 +1,21 @@
-#include "cli/registry.hpp"
+#include "agree/cli/registry.hpp"
 
-#include "cli/registry_impl.hpp"
-#include "model/floodset.hpp"
-#include "model/isis.hpp"
-#include "model/om.hpp"
-#include "model/sequencer.hpp"
-#include "model/sm.hpp"
-#include "model/twophase.hpp"
-#include "model/vote.hpp"
+#include <stdexcept>
 
-namespace cli {
+namespace agree::cli {
 
 namespace {
-
-template <class P>
-void add(std::vector<Entry>& r) {
-  r.push_back(make_entry<P>());
-}
-
-std::vector<Entry> build() {
-  std::vector<Entry> r;
-  add<model::sequencer::Sequencer>(r);
-  add<model::isis::Isis>(r);
-  add<model::om::Om>(r);
-  add<model::sm::Sm>(r);
-  add<model::vote::VoteProtocol>(r);
-  add<model::floodset::FloodSet>(r);
-  add<model::twophase::TwoPhase>(r);
+std::vector<Entry>& entries() {
+  static std::vector<Entry> r;
   return r;
 }
-
 }  // namespace
 
-const std::vector<Entry>& registry() {
-  static const std::vector<Entry> r = build();
-  return r;
+const std::vector<Entry>& registry() { return entries(); }
+
+void add_entry(Entry e) {
+  if (find_protocol(e.name)) throw std::invalid_argument("protocol '" + e.name + "' is registered twice");
+  entries().push_back(std::move(e));
 }
 
 const Entry* find_protocol(const std::string& name) {
@@ -73,4 +54,4 @@ counterexamples::ReplayResult replay_trace(const counterexamples::Trace& t, cons
   }
 }
 
-}  // namespace cli
+}  // namespace agree::cli

@@ -1,10 +1,7 @@
-// cli/registry.hpp — the protocols `agree` knows, behind one type-erased entry
-// each. The erasure is per run, never per state: each entry's functions call
-// the explorer template instantiated for that protocol.
-//
-// Adding a protocol: write model/NAME.hpp/.cpp (a type satisfying
-// model::Protocol) and add one line `add<model::NAME::Type>(r);` to
-// cli/registry.cpp.
+// cli/registry.hpp — the protocols a command line knows, behind one
+// type-erased entry each. The erasure is per run, never per state: each
+// entry's functions call the explorer template instantiated for that
+// protocol. Entries are made by agree::cli::add_protocol<P>() (cli/cli.hpp).
 #pragma once
 
 #include <functional>
@@ -13,15 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "checker/options.hpp"
-#include "checker/simulate.hpp"
-#include "counterexamples/chart.hpp"
-#include "counterexamples/replay.hpp"
-#include "counterexamples/shrink.hpp"
-#include "counterexamples/trace.hpp"
-#include "model/params.hpp"
+#include "agree/checker/options.hpp"
+#include "agree/checker/simulate.hpp"
+#include "agree/counterexamples/chart.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/counterexamples/shrink.hpp"
+#include "agree/counterexamples/trace.hpp"
+#include "agree/model/params.hpp"
 
-namespace cli {
+namespace agree::cli {
 
 struct PropertyInfo {
   std::string name;
@@ -65,10 +62,12 @@ struct Entry {
 };
 
 const std::vector<Entry>& registry();
+// Adds an entry; throws std::invalid_argument when its name is taken.
+void add_entry(Entry e);
 const Entry* find_protocol(const std::string& name);
 std::string protocol_names();  // "sequencer, isis, ..."
 
 // Validates a trace's header against the registry and replays it.
 counterexamples::ReplayResult replay_trace(const counterexamples::Trace& t, const std::string& file, std::ostream* out);
 
-}  // namespace cli
+}  // namespace agree::cli

@@ -4,16 +4,16 @@
 // (counterexamples/chart.hpp): to stdout, or to FILE written atomically. With
 // -o and no --format, the format follows the file's extension (.svg, .html,
 // .mmd, anything else text).
-#include "cli/render.hpp"
+#include "agree/cli/render.hpp"
 
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
-#include "cli/command.hpp"
-#include "cli/output.hpp"
+#include "agree/cli/command.hpp"
+#include "agree/cli/output.hpp"
 
-namespace cli {
+namespace agree::cli {
 
 const Entry& trace_entry(const counterexamples::Trace& t, const std::string& file) {
   using counterexamples::TraceError;
@@ -45,8 +45,9 @@ std::string text_chart(const Entry& e, const counterexamples::Trace& t) {
   }
 }
 
-}  // namespace cli
+}  // namespace agree::cli
 
+namespace agree::cli {
 namespace {
 
 struct Flags {
@@ -83,7 +84,10 @@ int run_render() {
   return cli::kExitHolds;
 }
 
-const bool registered = cli::register_command({
+}  // namespace
+
+Command render_command() {
+  return Command{
     "render", 40,
     [](CLI::App& app) {
       auto* c = app.add_subcommand("render", "draw a counterexample trace as a message sequence chart");
@@ -93,6 +97,7 @@ const bool registered = cli::register_command({
       c->add_option("-o,--output", flags.out, "write to FILE (atomically) instead of stdout");
       return c;
     },
-    [] { return run_render(); }});
+    [] { return run_render(); }};
+}
 
-}  // namespace
+}  // namespace agree::cli

@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "cli/registry.hpp"
+#include "agree/cli/registry.hpp"
 
-namespace cli {
+namespace agree::cli {
 
 // The registry entry a trace names, with its parameters set in `params` (which
 // must be built from that entry's specs: use trace_params). Throws TraceError,
@@ -18,4 +18,4 @@ model::Params trace_params(const Entry& e, const counterexamples::Trace& t, cons
 // The text chart of a check or simulate result's trace ("" if it cannot be drawn).
 std::string text_chart(const Entry& e, const counterexamples::Trace& t);
 
-}  // namespace cli
+}  // namespace agree::cli

@@ -10,10 +10,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/command.hpp"
-#include "cli/output.hpp"
-#include "cli/render.hpp"
+#include "agree/cli/command.hpp"
+#include "agree/cli/output.hpp"
+#include "agree/cli/render.hpp"
 
+namespace agree::cli {
 namespace {
 
 struct Flags {
@@ -52,7 +53,10 @@ int run_shrink() {
   return cli::kExitHolds;
 }
 
-const bool registered = cli::register_command({
+}  // namespace
+
+Command shrink_command() {
+  return Command{
     "shrink", 42,
     [](CLI::App& app) {
       auto* c = app.add_subcommand("shrink", "shorten a counterexample trace while it still breaks its property");
@@ -61,6 +65,7 @@ const bool registered = cli::register_command({
       c->add_flag("--quiet", flags.quiet, "do not print the chart");
       return c;
     },
-    [] { return run_shrink(); }});
+    [] { return run_shrink(); }};
+}
 
-}  // namespace
+}  // namespace agree::cli

@@ -15,10 +15,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "cli/command.hpp"
-#include "cli/output.hpp"
-#include "cli/render.hpp"
+#include "agree/cli/command.hpp"
+#include "agree/cli/output.hpp"
+#include "agree/cli/render.hpp"
 
+namespace agree::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
@@ -112,7 +113,10 @@ int run_simulate(const cli::Entry& e) {
   return code;
 }
 
-const bool registered = cli::register_command({
+}  // namespace
+
+Command simulate_command() {
+  return Command{
     "simulate", 45,
     [](CLI::App& app) {
       auto* c = app.add_subcommand("simulate", "seeded random walks through a protocol's states, for configurations too large to check");
@@ -138,6 +142,7 @@ const bool registered = cli::register_command({
       for (const auto& [sub, e] : flags.subs)
         if (sub->parsed()) return run_simulate(*e);
       return cli::kExitUsage;
-    }});
+    }};
+}
 
-}  // namespace
+}  // namespace agree::cli

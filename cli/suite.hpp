@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace cli {
+namespace agree::cli {
 
 struct SuiteRow {
   std::string protocol;
@@ -19,7 +19,8 @@ struct SuiteRow {
   std::string why;              // what the row shows
 };
 
-const std::vector<SuiteRow>& suite_rows();
+const std::vector<SuiteRow>& suite_rows();  // the rows registered with add_suite_row (cli/cli.hpp)
+void add_suite_row(SuiteRow row);
 
 struct SuiteOptions {
   std::string filter;                    // only rows whose protocol or parameters contain it
@@ -30,4 +31,4 @@ struct SuiteOptions {
 // Runs every row; prints a table; returns the number of rows that disagree.
 int run_suite(const SuiteOptions& o, std::ostream& out);
 
-}  // namespace cli
+}  // namespace agree::cli

@@ -1,4 +1,4 @@
-#include "counterexamples/chart.hpp"
+#include "agree/counterexamples/chart.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <tuple>
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 namespace {
 
@@ -96,4 +96,4 @@ std::string render(const Chart& c, std::string_view format) {
   throw std::invalid_argument("unknown format '" + std::string(format) + "' (known: " + std::string(kRenderFormats) + ")");
 }
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

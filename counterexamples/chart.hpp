@@ -22,12 +22,12 @@
 #include <string_view>
 #include <vector>
 
-#include "counterexamples/replay.hpp"
-#include "counterexamples/trace.hpp"
-#include "model/events.hpp"
-#include "model/protocol.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/counterexamples/trace.hpp"
+#include "agree/model/events.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 struct Chart {
   static constexpr std::size_t kNever = SIZE_MAX;
@@ -90,20 +90,20 @@ Chart build_chart(const P& p, const Trace& t, const std::string& file) {
   std::vector<properties::Property<State>> props;
   const auto* prop = find_property(p, t.property, props);
   if (!prop || prop->expectation == properties::Expectation::Sometimes)
-    throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(P::kName));
+    throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(model::name_of<P>()));
   std::optional<State> s;
   for (const auto& i : p.init_states())
-    if (p.format_init(i) == t.init) s = i;
-  if (!s) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(P::kName));
+    if (model::format_init(p, i) == t.init) s = i;
+  if (!s) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(model::name_of<P>()));
 
   Chart c;
-  c.protocol = std::string(P::kName);
+  c.protocol = std::string(model::name_of<P>());
   c.parameters = t.parameters;
   c.property = t.property;
   c.expectation = std::string(properties::to_string(prop->expectation));
   c.generic = !model::HasEvents<P>;
   if constexpr (model::HasLanes<P>) c.lanes = p.lanes();
-  c.rows.push_back({0, t.init, {}, p.describe(*s), {}, {}});
+  c.rows.push_back({0, t.init, {}, model::describe(p, *s), {}, {}});
 
   std::vector<typename P::Action> actions;
   for (std::size_t i = 0; i < t.steps.size(); ++i) {
@@ -121,7 +121,7 @@ Chart build_chart(const P& p, const Trace& t, const std::string& file) {
     row.step = i + 1;
     row.action = t.steps[i];
     if constexpr (model::HasEvents<P>) row.events = p.events(*s, *chosen, after);
-    row.state = p.describe(after);
+    row.state = model::describe(p, after);
     const auto& prev = c.rows.back().state;
     for (std::size_t k = 0; k < row.state.size(); ++k)
       if (k >= prev.size() || prev[k] != row.state[k]) row.changed.push_back(k);
@@ -135,4 +135,4 @@ Chart build_chart(const P& p, const Trace& t, const std::string& file) {
   return c;
 }
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "counterexamples/chart.hpp"
+#include "agree/counterexamples/chart.hpp"
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 namespace {
 
@@ -160,4 +160,4 @@ std::string render_html(const Chart& c) {
   return o.str();
 }
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

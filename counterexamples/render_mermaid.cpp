@@ -8,9 +8,9 @@
 // "LIE"; the violating step is shaded red.
 #include <sstream>
 
-#include "counterexamples/chart.hpp"
+#include "agree/counterexamples/chart.hpp"
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 namespace {
 
@@ -84,4 +84,4 @@ std::string render_mermaid(const Chart& c) {
   return out.str();
 }
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

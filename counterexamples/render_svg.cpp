@@ -12,9 +12,9 @@
 #include <map>
 #include <sstream>
 
-#include "counterexamples/chart.hpp"
+#include "agree/counterexamples/chart.hpp"
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 namespace detail {
 
@@ -276,4 +276,4 @@ std::string svg(const Chart& c, bool standalone) {
 
 std::string render_svg(const Chart& c) { return detail::svg(c, true); }
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

@@ -13,9 +13,9 @@
 #include <algorithm>
 #include <sstream>
 
-#include "counterexamples/chart.hpp"
+#include "agree/counterexamples/chart.hpp"
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 namespace {
 
@@ -162,4 +162,4 @@ std::string render_text(const Chart& c) {
   return out.str();
 }
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "checker/options.hpp"
-#include "counterexamples/trace.hpp"
-#include "model/protocol.hpp"
+#include "agree/checker/options.hpp"
+#include "agree/counterexamples/trace.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 // One step of a rebuilt run: the action taken (empty for the initial state)
 // and the state after it.
@@ -107,11 +107,11 @@ template <model::Protocol P>
 Trace make_trace(const P& p, const std::string& parameters, const checker::Violation& v, bool symmetry = false) {
   const auto steps = rebuild(p, v.path, symmetry);
   Trace t;
-  t.protocol = std::string(P::kName);
-  t.model_version = P::kVersion;
+  t.protocol = std::string(model::name_of<P>());
+  t.model_version = model::version_of<P>();
   t.parameters = parameters;
   t.property = v.property;
-  t.init = p.format_init(steps.front().state);
+  t.init = model::format_init(p, steps.front().state);
   for (std::size_t i = 1; i < steps.size(); ++i) t.steps.push_back(steps[i].action);
   return t;
 }
@@ -125,26 +125,44 @@ inline void print_changes(std::ostream& out, const model::Description* before, c
   }
 }
 
+// Does the trace belong to this model? Its protocol name, model version and,
+// when `parameters` is not empty, its parameters must be the model's. Throws
+// TraceError naming the header line that does not fit.
+template <model::Protocol P>
+void check_identity(const Trace& t, const std::string& file, const std::string& parameters = {}) {
+  const std::string name(model::name_of<P>());
+  if (t.protocol != name)
+    throw TraceError(file, t.protocol_line, "trace is for protocol '" + t.protocol + "', not " + name);
+  if (t.model_version != model::version_of<P>())
+    throw TraceError(file, t.version_line,
+                     "trace is for " + t.protocol + " model version " + std::to_string(t.model_version) +
+                         ", this agree has version " + std::to_string(model::version_of<P>()));
+  if (!parameters.empty() && t.parameters != parameters)
+    throw TraceError(file, t.parameters_line, "trace is for parameters '" + t.parameters + "', not '" + parameters + "'");
+}
+
 struct ReplayResult {
   bool reproduced = false;  // the recorded property fails in the final state
   std::string message;      // one line saying so, or why not
 };
 
-// Replays a parsed trace whose header already matched P. Throws TraceError
+// Replays a parsed trace of P (the header is checked: check_identity), each
+// step with what changed written to `out` if it is given. Throws TraceError
 // (naming the line) when the trace does not fit the model.
 template <model::Protocol P>
 ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::ostream* out) {
+  check_identity<P>(t, file);
   std::vector<properties::Property<typename P::State>> props;
   const auto* prop = find_property(p, t.property, props);
   if (!prop || prop->expectation == properties::Expectation::Sometimes)
-    throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(P::kName));
+    throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(model::name_of<P>()));
 
   const auto inits = p.init_states();
   std::optional<typename P::State> s;
   for (const auto& i : inits)
-    if (p.format_init(i) == t.init) s = i;
-  if (!s) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(P::kName));
-  model::Description before = p.describe(*s);
+    if (model::format_init(p, i) == t.init) s = i;
+  if (!s) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(model::name_of<P>()));
+  model::Description before = model::describe(p, *s);
   if (out) {
     *out << "   0  init " << t.init << '\n';
     print_changes(*out, nullptr, before);
@@ -165,7 +183,7 @@ ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::os
                            (actions.empty() ? " (no action is enabled)" : " (enabled: " + enabled + ")"));
     }
     if (auto next = p.next_state(*s, *chosen)) s = std::move(*next);
-    const model::Description now = p.describe(*s);
+    const model::Description now = model::describe(p, *s);
     if (out) {
       *out << (i + 1 < 10 ? "   " : i + 1 < 100 ? "  " : " ") << (i + 1) << "  " << t.steps[i] << '\n';
       print_changes(*out, &before, now);
@@ -181,4 +199,4 @@ ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::os
   return r;
 }
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

@@ -24,11 +24,11 @@
 #include <string_view>
 #include <vector>
 
-#include "counterexamples/replay.hpp"
-#include "counterexamples/trace.hpp"
-#include "model/protocol.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/counterexamples/trace.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 struct ShrinkResult {
   Trace trace;                 // the shorter trace (the input, truncated at its first violation, if nothing goes)
@@ -93,11 +93,11 @@ ShrinkResult shrink(const P& p, const Trace& t, const std::string& file) {
   std::vector<properties::Property<typename P::State>> props;
   const auto* prop = find_property(p, t.property, props);
   if (!prop || prop->expectation == properties::Expectation::Sometimes)
-    throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(P::kName));
+    throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(model::name_of<P>()));
   std::optional<typename P::State> init;
   for (const auto& i : p.init_states())
-    if (p.format_init(i) == t.init) init = i;
-  if (!init) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(P::kName));
+    if (model::format_init(p, i) == t.init) init = i;
+  if (!init) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(model::name_of<P>()));
 
   ShrinkResult res;
   res.before = t.steps.size();
@@ -133,4 +133,4 @@ ShrinkResult shrink(const P& p, const Trace& t, const std::string& file) {
   return res;
 }
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

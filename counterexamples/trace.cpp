@@ -1,4 +1,4 @@
-#include "counterexamples/trace.hpp"
+#include "agree/counterexamples/trace.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 #include <optional>
 #include <sstream>
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 namespace {
 
@@ -265,4 +265,4 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   }
 }
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-namespace counterexamples {
+namespace agree::counterexamples {
 
 inline constexpr int kTraceFormat = 1;
 
@@ -60,4 +60,4 @@ std::string write_new_file(const std::string& dir, const std::string& stem, cons
 // Writes text to PATH atomically, replacing it: temporary file, then rename.
 void write_file_atomically(const std::string& path, const std::string& text);
 
-}  // namespace counterexamples
+}  // namespace agree::counterexamples

@@ -1,6 +1,6 @@
 // fuzz/cli_fuzz.cpp — libFuzzer target for the command-line parser: the input,
-// split at NUL bytes, is argv[1..] of `agree`. cli/main.cpp is compiled into
-// this target with its main renamed, and in parse-only mode: every option and
+// split at NUL bytes, is argv[1..] of `agree`, run through agree::cli::main
+// in parse-only mode (agree::cli::set_parse_only): every option and
 // protocol parameter is parsed and validated, nothing is run (no check, no
 // file is read or written).
 #include <cstddef>
@@ -8,13 +8,18 @@
 #include <string>
 #include <vector>
 
-#define main agree_main
-#include "cli/main.cpp"
-#undef main
+#include "agree/cli/cli.hpp"
+#include "agree/cli/command.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 4096) return 0;
-  g_parse_only = true;
+  static const bool ready = [] {
+    agree::cli::add_builtin_protocols();
+    agree::cli::add_prove_command();
+    agree::cli::set_parse_only(true);
+    return true;
+  }();
+  (void)ready;
   std::vector<std::string> args{"agree"};
   std::string cur;
   for (std::size_t i = 0; i < size; ++i) {
@@ -29,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  const int code = agree_main(static_cast<int>(args.size()), argv.data());
+  const int code = agree::cli::main(static_cast<int>(args.size()), argv.data());
   // Parse-only: 0 (accepted) or 2 (a usage error); anything else is a finding.
   if (code != 0 && code != 2) __builtin_trap();
   return 0;

@@ -8,10 +8,14 @@
 #include <cstdlib>
 #include <string>
 
-#include "cli/registry.hpp"
-#include "counterexamples/trace.hpp"
+#include "agree/cli/cli.hpp"
+#include "agree/counterexamples/trace.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const bool ready = (cli::add_builtin_protocols(), true);
+  (void)ready;
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
     const auto t = counterexamples::parse_trace(text, "fuzz.trace");

@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-namespace model {
+namespace agree::model {
 
 class Encoder {
  public:
@@ -130,4 +130,4 @@ T decode(std::string_view bytes) {
 template <class S>
 concept Encodable = requires(const S& s) { s.fields(); };
 
-}  // namespace model
+}  // namespace agree::model

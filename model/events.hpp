@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace model {
+namespace agree::model {
 
 struct Event {
   enum Kind { Send, Receive, Deliver, Decide, Crash, Lie, Local } kind = Local;
@@ -61,4 +61,4 @@ concept HasLanes = requires(const P& p) {
   { p.lanes() } -> std::same_as<std::vector<std::string>>;
 };
 
-}  // namespace model
+}  // namespace agree::model

@@ -1,11 +1,11 @@
-#include "model/floodset.hpp"
+#include "agree/model/floodset.hpp"
 
 #include <algorithm>
 #include <bit>
 
-#include "properties/consensus.hpp"
+#include "agree/properties/consensus.hpp"
 
-namespace model::floodset {
+namespace agree::model::floodset {
 
 std::vector<ParamSpec> FloodSet::param_specs() {
   return {
@@ -178,4 +178,4 @@ State FloodSet::representative(const State& s) const {
   return t;
 }
 
-}  // namespace model::floodset
+}  // namespace agree::model::floodset

@@ -49,9 +49,9 @@
 #include <variant>
 #include <vector>
 
-#include "model/protocol.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace model::floodset {
+namespace agree::model::floodset {
 
 struct Proc {
   std::uint8_t w = 0;  // W_p: bit v set iff value v in W_p
@@ -112,4 +112,4 @@ class FloodSet {
   int n_, f_, r_;
 };
 
-}  // namespace model::floodset
+}  // namespace agree::model::floodset

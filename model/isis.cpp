@@ -1,10 +1,10 @@
-#include "model/isis.hpp"
+#include "agree/model/isis.hpp"
 
 #include <algorithm>
 
-#include "properties/delivery.hpp"
+#include "agree/properties/delivery.hpp"
 
-namespace model::isis {
+namespace agree::model::isis {
 
 std::vector<ParamSpec> Isis::param_specs() {
   return {
@@ -281,4 +281,4 @@ std::optional<std::size_t> Isis::persistent(const State& s, const std::vector<Ac
   return std::nullopt;
 }
 
-}  // namespace model::isis
+}  // namespace agree::model::isis

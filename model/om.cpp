@@ -1,13 +1,13 @@
-#include "model/om.hpp"
+#include "agree/model/om.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <limits>
 #include <map>
 
-#include "properties/byzantine.hpp"
+#include "agree/properties/byzantine.hpp"
 
-namespace model::om {
+namespace agree::model::om {
 
 std::string value_name(int v) { return v == kAttack ? "attack" : "retreat"; }
 
@@ -427,4 +427,4 @@ std::vector<Event> Om::events(const State& before, const Action&, const State& a
   return ev;
 }
 
-}  // namespace model::om
+}  // namespace agree::model::om

@@ -90,10 +90,10 @@
 #include <variant>
 #include <vector>
 
-#include "model/events.hpp"
-#include "model/protocol.hpp"
+#include "agree/model/events.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace model::om {
+namespace agree::model::om {
 
 inline constexpr int kRetreat = 0;
 inline constexpr int kAttack = 1;
@@ -203,4 +203,4 @@ class Om {
   int first_leaf_ = 0;
 };
 
-}  // namespace model::om
+}  // namespace agree::model::om

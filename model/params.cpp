@@ -1,9 +1,9 @@
-#include "model/params.hpp"
+#include "agree/model/params.hpp"
 
 #include <charconv>
 #include <sstream>
 
-namespace model {
+namespace agree::model {
 
 Params::Params(std::vector<ParamSpec> specs) : specs_(std::move(specs)) {
   for (const auto& s : specs_) values_.push_back(s.def);
@@ -82,4 +82,4 @@ std::string Params::to_string() const {
   return out;
 }
 
-}  // namespace model
+}  // namespace agree::model

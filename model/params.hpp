@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace model {
+namespace agree::model {
 
 struct ParamSpec {
   std::string name;                  // as in protocols.md: "procs", "msgs", "crash", "variant", ...
@@ -54,4 +54,4 @@ class Params {
   std::vector<std::int64_t> values_;
 };
 
-}  // namespace model
+}  // namespace agree::model

@@ -18,11 +18,12 @@
 #include <utility>
 #include <vector>
 
-#include "model/encode.hpp"
-#include "model/params.hpp"
-#include "properties/property.hpp"
+#include "agree/model/describe.hpp"
+#include "agree/model/encode.hpp"
+#include "agree/model/params.hpp"
+#include "agree/properties/property.hpp"
 
-namespace model {
+namespace agree::model {
 
 template <class... Fs>
 struct overloaded : Fs... {
@@ -31,30 +32,98 @@ struct overloaded : Fs... {
 template <class... Fs>
 overloaded(Fs...) -> overloaded<Fs...>;
 
-// A state printed field by field; `agree replay` shows only the fields whose
-// text changed (TLC's style), the HTML viewer all of them.
-using Description = std::vector<std::pair<std::string, std::string>>;
-
+// The core of a model: what it must say. Everything else has a default
+// (model/hooks.hpp lists the optional parts and the reductions' hooks).
 template <class P>
 concept Protocol = requires(const P& p, const typename P::State& s, const typename P::Action& a,
-                            std::vector<typename P::Action>& out, const Params& params) {
+                            std::vector<typename P::Action>& out) {
   requires std::regular<typename P::State>;
-  requires Encodable<typename P::State>;
-  { P::kName } -> std::convertible_to<std::string_view>;
-  { P::kSummary } -> std::convertible_to<std::string_view>;
-  { P::kVersion } -> std::convertible_to<int>;  // bump when the semantics change: old traces are refused
-  { P::param_specs() } -> std::same_as<std::vector<ParamSpec>>;
-  { P::action_kinds() } -> std::same_as<std::vector<std::string_view>>;
-  { P::kind_of(a) } -> std::convertible_to<std::size_t>;
-  P{params};  // built from validated parameters
+  requires Encodable<typename P::State>;  // fields(): the canonical encoding, every member listed
+  requires std::copy_constructible<typename P::Action>;
   { p.init_states() } -> std::same_as<std::vector<typename P::State>>;
   { p.actions(s, out) } -> std::same_as<void>;  // appends, deterministic order; guards live here
-  { p.next_state(s, a) } -> std::same_as<std::optional<typename P::State>>;
+  { p.next_state(s, a) } -> std::same_as<std::optional<typename P::State>>;  // nullopt: a self-loop
   { p.format_action(a) } -> std::convertible_to<std::string>;
-  { p.format_init(s) } -> std::convertible_to<std::string>;
-  { p.describe(s) } -> std::same_as<Description>;
   { p.properties() } -> std::same_as<std::vector<properties::Property<typename P::State>>>;
 };
+
+// The optional parts, each read through one function that supplies its
+// default. A model says them as members:
+//   static constexpr std::string_view kName, kSummary;   default: the type's name in lower case, ""
+//   static constexpr int kVersion;                       default 1; bump when the semantics change
+//   static std::vector<ParamSpec> param_specs();         default: none, and P is default-constructed
+//   explicit P(const Params&);                           built from validated parameters
+//   static std::vector<std::string_view> action_kinds(); default: the Action variant's alternatives
+//   static std::size_t kind_of(const Action&);           default: the alternative's index
+//   std::string format_init(const State&) const;         default "initial" (or "initial #k")
+//   Description describe(const State&) const;            default: each of fields(), printed
+template <class P>
+std::string_view name_of() {
+  if constexpr (requires { P::kName; }) {
+    return P::kName;
+  } else if constexpr (requires { P::name(); }) {
+    return P::name();  // a layer over a model (checker/por.hpp) forwards its model's
+  } else {
+    static const std::string name = detail::lower(detail::type_name<P>());
+    return name;
+  }
+}
+template <class P>
+std::string_view summary_of() {
+  if constexpr (requires { P::kSummary; }) return P::kSummary;
+  else if constexpr (requires { P::summary(); }) return P::summary();
+  else return "";
+}
+template <class P>
+constexpr int version_of() {
+  if constexpr (requires { P::kVersion; }) return P::kVersion;
+  else return 1;
+}
+template <class P>
+std::vector<ParamSpec> param_specs_of() {
+  if constexpr (requires { P::param_specs(); }) return P::param_specs();
+  else return {};
+}
+// Builds the model from validated parameters (or default-constructs one that has none).
+template <class P>
+P make(const Params& params) {
+  if constexpr (std::constructible_from<P, const Params&>) return P(params);
+  else return P{};
+}
+template <class P>
+std::vector<std::string_view> action_kinds_of() {
+  if constexpr (requires { P::action_kinds(); }) {
+    return P::action_kinds();
+  } else if constexpr (detail::IsVariant<typename P::Action>) {
+    static const auto names = detail::alternative_names<typename P::Action>();
+    return {names.begin(), names.end()};
+  } else {
+    return {"action"};
+  }
+}
+template <class P>
+std::size_t kind_of(const typename P::Action& a) {
+  if constexpr (requires { P::kind_of(a); }) return P::kind_of(a);
+  else if constexpr (detail::IsVariant<typename P::Action>) return a.index();
+  else return 0;
+}
+template <class P>
+std::string format_init(const P& p, const typename P::State& s) {
+  if constexpr (requires { p.format_init(s); }) {
+    return p.format_init(s);
+  } else {
+    const auto inits = p.init_states();
+    if (inits.size() <= 1) return "initial";
+    for (std::size_t k = 0; k < inits.size(); ++k)
+      if (inits[k] == s) return "initial #" + std::to_string(k);
+    return "initial ?";
+  }
+}
+template <class P>
+Description describe(const P& p, const typename P::State& s) {
+  if constexpr (requires { p.describe(s); }) return p.describe(s);
+  else return detail::describe_fields(s);
+}
 
 // Optional: symmetry reduction. representative(s) maps s to one canonical
 // member of its class under the protocol's symmetry (permutations of
@@ -103,4 +172,4 @@ concept PackedSuccessors = Packable<P> && requires(const P& p, std::uint64_t w, 
 inline std::string proc_name(int p) { return "p" + std::to_string(p); }
 inline std::string msg_name(int m) { return "m" + std::to_string(m); }
 
-}  // namespace model
+}  // namespace agree::model

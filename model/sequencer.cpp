@@ -1,10 +1,10 @@
-#include "model/sequencer.hpp"
+#include "agree/model/sequencer.hpp"
 
 #include <algorithm>
 
-#include "properties/delivery.hpp"
+#include "agree/properties/delivery.hpp"
 
-namespace model::sequencer {
+namespace agree::model::sequencer {
 
 std::vector<ParamSpec> Sequencer::param_specs() {
   return {
@@ -221,4 +221,4 @@ std::optional<std::size_t> Sequencer::persistent(const State& s, const std::vect
   return std::nullopt;
 }
 
-}  // namespace model::sequencer
+}  // namespace agree::model::sequencer

@@ -1,11 +1,11 @@
-#include "model/sm.hpp"
+#include "agree/model/sm.hpp"
 
 #include <algorithm>
 #include <bit>
 
-#include "properties/byzantine.hpp"
+#include "agree/properties/byzantine.hpp"
 
-namespace model::sm {
+namespace agree::model::sm {
 
 namespace {
 std::string value_name(int v) { return v == kAttack ? "attack" : "retreat"; }
@@ -317,4 +317,4 @@ void Sm::merged_actions(const State& s, std::vector<std::pair<std::uint32_t, std
     if ((bits & ~free) == 0) out.emplace_back(bits, w);
 }
 
-}  // namespace model::sm
+}  // namespace agree::model::sm

@@ -70,9 +70,9 @@
 #include <variant>
 #include <vector>
 
-#include "model/protocol.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace model::sm {
+namespace agree::model::sm {
 
 inline constexpr int kRetreat = 0;
 inline constexpr int kAttack = 1;
@@ -161,4 +161,4 @@ class Sm {
   int n_, t_, m_;
 };
 
-}  // namespace model::sm
+}  // namespace agree::model::sm

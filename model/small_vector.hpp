@@ -12,7 +12,7 @@
 #include <ranges>
 #include <stdexcept>
 
-namespace model {
+namespace agree::model {
 
 template <class T, std::size_t N>
 class SmallVector {
@@ -108,4 +108,4 @@ class SmallVector {
   static_assert(N < 256);
 };
 
-}  // namespace model
+}  // namespace agree::model

@@ -1,11 +1,11 @@
-#include "model/twophase.hpp"
+#include "agree/model/twophase.hpp"
 
 #include <array>
 #include <stdexcept>
 
-#include "properties/consensus.hpp"
+#include "agree/properties/consensus.hpp"
 
-namespace model::twophase {
+namespace agree::model::twophase {
 
 std::string rm_name(int r) { return "r" + std::to_string(r + 1); }
 
@@ -197,4 +197,4 @@ State TwoPhase::representative(const State& s) const {
   return t;
 }
 
-}  // namespace model::twophase
+}  // namespace agree::model::twophase

@@ -38,10 +38,10 @@
 #include <variant>
 #include <vector>
 
-#include "model/protocol.hpp"
-#include "model/small_vector.hpp"
+#include "agree/model/protocol.hpp"
+#include "agree/model/small_vector.hpp"
 
-namespace model::twophase {
+namespace agree::model::twophase {
 
 enum class RmState : std::uint8_t { Working, Prepared, Committed, Aborted };
 enum class TmState : std::uint8_t { Init, Committed, Aborted };
@@ -112,4 +112,4 @@ class TwoPhase {
 
 std::string rm_name(int r);  // "r1" for r = 0
 
-}  // namespace model::twophase
+}  // namespace agree::model::twophase

@@ -1,11 +1,11 @@
-#include "model/vote.hpp"
+#include "agree/model/vote.hpp"
 
 #include <algorithm>
 #include <numeric>
 
-#include "properties/consensus.hpp"
+#include "agree/properties/consensus.hpp"
 
-namespace model::vote {
+namespace agree::model::vote {
 
 std::string vote_name(Vote v) { return v == Vote::Proceed ? "proceed" : "abort"; }
 
@@ -263,4 +263,4 @@ State VoteProtocol::representative(const State& s) const {
   }
 }
 
-}  // namespace model::vote
+}  // namespace agree::model::vote

@@ -40,9 +40,9 @@
 #include <variant>
 #include <vector>
 
-#include "model/protocol.hpp"
+#include "agree/model/protocol.hpp"
 
-namespace model::vote {
+namespace agree::model::vote {
 
 enum class Vote : std::uint8_t { Proceed, Abort };
 
@@ -127,4 +127,4 @@ class VoteProtocol {
 
 std::string vote_name(Vote v);  // "proceed" | "abort"
 
-}  // namespace model::vote
+}  // namespace agree::model::vote

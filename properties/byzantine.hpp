@@ -9,7 +9,7 @@
 // states, where every loyal lieutenant has decided.
 #pragma once
 
-namespace properties {
+namespace agree::properties {
 
 // IC1: all loyal lieutenants obey the same order — every two loyal
 // lieutenants that decided, decided the same value.
@@ -52,4 +52,4 @@ bool all_loyal_decided(int generals, int v, Loyal&& loyal_lieutenant, Decision&&
   return any;
 }
 
-}  // namespace properties
+}  // namespace agree::properties

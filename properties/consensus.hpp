@@ -11,7 +11,7 @@
 #include <optional>
 #include <type_traits>
 
-namespace properties {
+namespace agree::properties {
 
 // agreement: no two processes decided differently. Which processes count
 // (crashed ones included, or only those alive at the end) is the protocol's
@@ -74,4 +74,4 @@ bool consistency(int procs, Committed&& committed, Aborted&& aborted) {
   return !(some_committed && some_aborted);
 }
 
-}  // namespace properties
+}  // namespace agree::properties

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace properties {
+namespace agree::properties {
 
 // total-order (uniform): for every two processes p, q, crashed ones included,
 // delivered_p is a prefix of delivered_q or the other way round.
@@ -69,4 +69,4 @@ bool all_delivered(int procs, int msgs, Log&& log) {
   return true;
 }
 
-}  // namespace properties
+}  // namespace agree::properties

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-namespace properties {
+namespace agree::properties {
 
 enum class Expectation { Always, Terminal, Sometimes };
 
@@ -48,4 +48,4 @@ Property<State> sometimes(std::string name, std::function<bool(const State&)> f,
   return {std::move(name), Expectation::Sometimes, std::move(f), std::move(d)};
 }
 
-}  // namespace properties
+}  // namespace agree::properties

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace prove {
+namespace agree::prove {
 
 using Path = std::vector<int>;
 
@@ -80,4 +80,4 @@ class Eig {
   std::map<std::pair<int, int>, int> msg_index_;
 };
 
-}  // namespace prove
+}  // namespace agree::prove

@@ -1,13 +1,13 @@
-#include "prove/impossible.hpp"
+#include "agree/prove/impossible.hpp"
 
 #include <bit>
 #include <functional>
 #include <set>
 
-#include "model/params.hpp"
-#include "prove/eig.hpp"
+#include "agree/model/params.hpp"
+#include "agree/prove/eig.hpp"
 
-namespace prove::impossible {
+namespace agree::prove::impossible {
 
 namespace {
 
@@ -235,4 +235,4 @@ std::string rule_text(const Rule& r) {
   return "attack exactly on " + attack;
 }
 
-}  // namespace prove::impossible
+}  // namespace agree::prove::impossible

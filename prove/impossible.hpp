@@ -27,9 +27,9 @@
 #include <string>
 #include <vector>
 
-#include "prove/smt.hpp"
+#include "agree/prove/smt.hpp"
 
-namespace prove::impossible {
+namespace agree::prove::impossible {
 
 struct Config {
   int generals = 3;
@@ -63,4 +63,4 @@ std::string class_text(const Config& c);
 // "attack on 011 101 110 111" or a shorter description of a rule.
 std::string rule_text(const Rule& r);
 
-}  // namespace prove::impossible
+}  // namespace agree::prove::impossible

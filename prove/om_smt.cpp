@@ -1,10 +1,10 @@
-#include "prove/om_smt.hpp"
+#include "agree/prove/om_smt.hpp"
 
 #include <functional>
 
-#include "model/params.hpp"
+#include "agree/model/params.hpp"
 
-namespace prove::om {
+namespace agree::prove::om {
 
 namespace {
 std::string value_name(bool attack) { return attack ? "attack" : "retreat"; }
@@ -169,4 +169,4 @@ std::vector<std::string> strategy_lines(const Witness& w) {
   return out;
 }
 
-}  // namespace prove::om
+}  // namespace agree::prove::om

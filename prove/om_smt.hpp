@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "prove/eig.hpp"
-#include "prove/smt.hpp"
+#include "agree/prove/eig.hpp"
+#include "agree/prove/smt.hpp"
 
-namespace prove::om {
+namespace agree::prove::om {
 
 struct Config {
   int generals = 4;
@@ -72,4 +72,4 @@ std::string broken(const std::vector<bool>& traitor, bool order_attack, const st
 // The traitors' strategy, one line per message a traitor sends.
 std::vector<std::string> strategy_lines(const Witness& w);
 
-}  // namespace prove::om
+}  // namespace agree::prove::om

@@ -1,10 +1,10 @@
-#include "prove/sm_smt.hpp"
+#include "agree/prove/sm_smt.hpp"
 
 #include <map>
 
-#include "model/params.hpp"
+#include "agree/model/params.hpp"
 
-namespace prove::sm {
+namespace agree::prove::sm {
 
 namespace {
 
@@ -199,4 +199,4 @@ std::vector<std::string> strategy_lines(const Witness& w) {
   return out;
 }
 
-}  // namespace prove::sm
+}  // namespace agree::prove::sm

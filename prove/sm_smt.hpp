@@ -26,9 +26,9 @@
 #include <string>
 #include <vector>
 
-#include "prove/smt.hpp"
+#include "agree/prove/smt.hpp"
 
-namespace prove::sm {
+namespace agree::prove::sm {
 
 struct Config {
   int generals = 3;
@@ -69,4 +69,4 @@ std::string text(const Message& m);
 // The messages traitors sent in the witness (the strategy), one line each.
 std::vector<std::string> strategy_lines(const Witness& w);
 
-}  // namespace prove::sm
+}  // namespace agree::prove::sm

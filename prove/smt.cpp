@@ -1,13 +1,13 @@
-#include "prove/smt.hpp"
+#include "agree/prove/smt.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 
-#include "counterexamples/trace.hpp"
+#include "agree/counterexamples/trace.hpp"
 
-namespace prove {
+namespace agree::prove {
 
 std::string to_string(Answer a) {
   switch (a) {
@@ -53,4 +53,4 @@ std::string symbol(const std::string& text) {
   return out;
 }
 
-}  // namespace prove
+}  // namespace agree::prove

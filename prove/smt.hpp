@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <z3++.h>
 
-namespace prove {
+namespace agree::prove {
 
 enum class Answer { Sat, Unsat, Unknown };
 std::string to_string(Answer a);  // "sat", "unsat", "unknown"
@@ -40,4 +40,4 @@ bool value_of(const z3::model& m, const z3::expr& e);
 // Makes a name safe to use as an SMT-LIB symbol without quoting.
 std::string symbol(const std::string& text);
 
-}  // namespace prove
+}  // namespace agree::prove

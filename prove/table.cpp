@@ -1,11 +1,11 @@
-#include "prove/table.hpp"
+#include "agree/prove/table.hpp"
 
 #include <chrono>
 
-#include "prove/om_smt.hpp"
-#include "prove/sm_smt.hpp"
+#include "agree/prove/om_smt.hpp"
+#include "agree/prove/sm_smt.hpp"
 
-namespace prove::table {
+namespace agree::prove::table {
 
 bool om_expected(int generals, int traitors) { return generals > 3 * traitors || generals - traitors <= 1; }
 
@@ -42,4 +42,4 @@ Table run(int max_generals, int max_traitors, SolveOptions per_cell) {
   return t;
 }
 
-}  // namespace prove::table
+}  // namespace agree::prove::table

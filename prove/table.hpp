@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "prove/smt.hpp"
+#include "agree/prove/smt.hpp"
 
-namespace prove::table {
+namespace agree::prove::table {
 
 struct Cell {
   std::string protocol;  // "om" or "sm"
@@ -41,4 +41,4 @@ struct Table {
 // per_cell.smt2_path is ignored.
 Table run(int max_generals, int max_traitors, SolveOptions per_cell);
 
-}  // namespace prove::table
+}  // namespace agree::prove::table

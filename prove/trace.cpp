@@ -1,13 +1,13 @@
-#include "prove/trace.hpp"
+#include "agree/prove/trace.hpp"
 
 #include <map>
 #include <stdexcept>
 
-#include "counterexamples/replay.hpp"
-#include "model/om.hpp"
-#include "model/sm.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/model/om.hpp"
+#include "agree/model/sm.hpp"
 
-namespace prove {
+namespace agree::prove {
 
 namespace {
 
@@ -126,4 +126,4 @@ std::optional<counterexamples::Trace> sm_trace(const sm::Config& c, const sm::Wi
                });
 }
 
-}  // namespace prove
+}  // namespace agree::prove

@@ -5,11 +5,11 @@
 
 #include <optional>
 
-#include "counterexamples/trace.hpp"
-#include "prove/om_smt.hpp"
-#include "prove/sm_smt.hpp"
+#include "agree/counterexamples/trace.hpp"
+#include "agree/prove/om_smt.hpp"
+#include "agree/prove/sm_smt.hpp"
 
-namespace prove {
+namespace agree::prove {
 
 // The witness as an `om` trace: the explicit model is driven from the
 // witness's traitor set, taking at each step the action the witness chose, and
@@ -20,4 +20,4 @@ std::optional<counterexamples::Trace> om_trace(const om::Config& c, const om::Wi
 // The same for `sm`: the traitors' sends choose the receivers the witness delivered to.
 std::optional<counterexamples::Trace> sm_trace(const sm::Config& c, const sm::Witness& w);
 
-}  // namespace prove
+}  // namespace agree::prove

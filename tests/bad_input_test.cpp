@@ -6,10 +6,12 @@
 #include <fstream>
 #include <string>
 
-#include "cli/registry.hpp"
-#include "counterexamples/trace.hpp"
-#include "model/params.hpp"
+#include "agree/cli/registry.hpp"
+#include "agree/counterexamples/trace.hpp"
+#include "agree/model/params.hpp"
 #include "run_binary.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace {
 

@@ -5,9 +5,11 @@
 #include <thread>
 #include <vector>
 
-#include "checker/explorer.hpp"
-#include "counterexamples/replay.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/counterexamples/replay.hpp"
 #include "toy_models.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using checker::Options;
 using checker::Search;

@@ -17,9 +17,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checker/explorer.hpp"
-#include "cli/registry.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/cli/registry.hpp"
 #include "run_binary.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace {
 
@@ -33,7 +35,7 @@ cli::CheckResult check(const Run& c, checker::Options o) {
   model::Params p(e->params);
   p.set_all(c.params);
   o.parameters = p.to_string();
-  o.reduce = c.reduce;
+  o.reduce = checker::parse_reduce(c.reduce);
   return e->check(p, o);
 }
 

@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
 
-#include "model/encode.hpp"
-#include "model/isis.hpp"
-#include "model/sequencer.hpp"
+#include "agree/model/encode.hpp"
+#include "agree/model/isis.hpp"
+#include "agree/model/sequencer.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace {
 template <class P>

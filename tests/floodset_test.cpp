@@ -9,9 +9,11 @@
 #include <bit>
 #include <set>
 
-#include "checker/explorer.hpp"
-#include "counterexamples/replay.hpp"
-#include "model/floodset.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/model/floodset.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using model::floodset::FloodSet;
 using model::floodset::Proc;

@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
 
-#include "checker/explorer.hpp"
-#include "model/isis.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/model/isis.hpp"
 #include "test_util.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using model::isis::Isis;
 using V = Isis::Variant;

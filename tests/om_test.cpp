@@ -9,12 +9,14 @@
 #include <fstream>
 #include <sstream>
 
-#include "checker/explorer.hpp"
-#include "cli/registry.hpp"
-#include "counterexamples/replay.hpp"
-#include "counterexamples/trace.hpp"
-#include "model/om.hpp"
-#include "properties/byzantine.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/cli/registry.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/counterexamples/trace.hpp"
+#include "agree/model/om.hpp"
+#include "agree/properties/byzantine.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using model::om::Om;
 using model::om::State;
@@ -52,7 +54,7 @@ std::string field(const model::Description& d, const std::string& name) {
 
 checker::Options opts(const std::string& reduce = "none", unsigned threads = 1, bool keep_going = false) {
   checker::Options o;
-  o.reduce = reduce;
+  o.reduce = checker::parse_reduce(reduce);
   o.threads = threads;
   o.keep_going = keep_going;
   return o;

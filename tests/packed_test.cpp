@@ -7,9 +7,11 @@
 #include <deque>
 #include <set>
 
-#include "checker/codec.hpp"
-#include "checker/explorer.hpp"
-#include "model/twophase.hpp"
+#include "agree/checker/codec.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/model/twophase.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using model::twophase::State;
 using model::twophase::TwoPhase;
@@ -42,7 +44,7 @@ std::vector<State> reachable(const TwoPhase& p) {
 checker::Report run(const TwoPhase& p, bool packed, const std::string& reduce = "none", unsigned threads = 1) {
   checker::Options o;
   o.packed = packed;
-  o.reduce = reduce;
+  o.reduce = checker::parse_reduce(reduce);
   o.threads = threads;
   return checker::check(p, o);
 }

@@ -16,14 +16,16 @@
 #include <nlohmann/json.hpp>
 #include <rapidcheck/catch.h>
 
-#include "cli/registry.hpp"
-#include "counterexamples/trace.hpp"
-#include "model/params.hpp"
-#include "prove/impossible.hpp"
-#include "prove/om_smt.hpp"
-#include "prove/sm_smt.hpp"
-#include "prove/table.hpp"
-#include "prove/trace.hpp"
+#include "agree/cli/registry.hpp"
+#include "agree/counterexamples/trace.hpp"
+#include "agree/model/params.hpp"
+#include "agree/prove/impossible.hpp"
+#include "agree/prove/om_smt.hpp"
+#include "agree/prove/sm_smt.hpp"
+#include "agree/prove/table.hpp"
+#include "agree/prove/trace.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace {
 
@@ -70,7 +72,7 @@ Run shell(const std::string& dir, const std::string& command) {
 }
 
 // Runs the agree binary in `dir`.
-Run agree(const std::string& dir, const std::string& args) { return shell(dir, "'" AGREE_BINARY "' " + args); }
+Run run_agree(const std::string& dir, const std::string& args) { return shell(dir, "'" AGREE_BINARY "' " + args); }
 
 struct TempDir {
   std::string path;
@@ -245,17 +247,17 @@ TEST_CASE("prove: no full-information protocol lets 3 generals beat 1 traitor; 4
 
 TEST_CASE("prove: the command line keeps the exit-code contract and writes replayable traces", "[prove][cli]") {
   TempDir dir;
-  auto r = agree(dir.path, "prove om --generals 3 --traitors 1 --trace-dir tr");
+  auto r = run_agree(dir.path, "prove om --generals 3 --traitors 1 --trace-dir tr");
   CHECK(r.code == 1);
   CHECK(r.out.find("verdict: violated") != std::string::npos);
   REQUIRE(count_files(dir.path + "/tr") == 1);
   const std::string trace = std::filesystem::directory_iterator(dir.path + "/tr")->path().string();
-  CHECK(agree(dir.path, "replay --quiet '" + trace + "'").code == 0);
+  CHECK(run_agree(dir.path, "replay --quiet '" + trace + "'").code == 0);
   // Never overwritten: a second run adds a file.
-  CHECK(agree(dir.path, "prove om --generals 3 --traitors 1 --trace-dir tr").code == 1);
+  CHECK(run_agree(dir.path, "prove om --generals 3 --traitors 1 --trace-dir tr").code == 1);
   CHECK(count_files(dir.path + "/tr") == 2);
 
-  r = agree(dir.path, "prove om --generals 4 --traitors 1 --json --smt2 q.smt2");
+  r = run_agree(dir.path, "prove om --generals 4 --traitors 1 --json --smt2 q.smt2");
   CHECK(r.code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["verdict"] == "holds");
@@ -266,8 +268,8 @@ TEST_CASE("prove: the command line keeps the exit-code contract and writes repla
   const auto z = shell(dir.path, "z3 q.smt2");
   CHECK(z.out == "unsat\n");
 
-  CHECK(agree(dir.path, "prove om --generals 3 --traitors 3").code == 2);
-  CHECK(agree(dir.path, "prove om --generals 3").code == 2);
+  CHECK(run_agree(dir.path, "prove om --generals 3 --traitors 3").code == 2);
+  CHECK(run_agree(dir.path, "prove om --generals 3").code == 2);
 }
 
 TEST_CASE("prove: a resource limit gives unknown, never a verdict", "[prove]") {
@@ -283,25 +285,25 @@ TEST_CASE("prove: a resource limit gives unknown, never a verdict", "[prove]") {
 
 TEST_CASE("prove: the command line, every subcommand", "[prove][cli][long]") {
   TempDir dir;
-  auto r = agree(dir.path, "prove sm --generals 4 --traitors 2 --rounds 1 --json --trace-dir tr2");
+  auto r = run_agree(dir.path, "prove sm --generals 4 --traitors 2 --rounds 1 --json --trace-dir tr2");
   CHECK(r.code == 1);
   const auto js = nlohmann::json::parse(r.out);
   CHECK(js["verdict"] == "violated");
   REQUIRE(js["trace"].is_string());
-  CHECK(agree(dir.path, "replay --quiet '" + js["trace"].get<std::string>() + "'").code == 0);
-  CHECK(agree(dir.path, "prove sm --generals 4 --traitors 1").code == 0);
+  CHECK(run_agree(dir.path, "replay --quiet '" + js["trace"].get<std::string>() + "'").code == 0);
+  CHECK(run_agree(dir.path, "prove sm --generals 4 --traitors 1").code == 0);
 
-  CHECK(agree(dir.path, "prove impossible --generals 3 --traitors 1 --rounds 1").code == 1);
-  r = agree(dir.path, "prove impossible --generals 4 --traitors 1 --rounds 2");
+  CHECK(run_agree(dir.path, "prove impossible --generals 3 --traitors 1 --rounds 1").code == 1);
+  r = run_agree(dir.path, "prove impossible --generals 4 --traitors 1 --rounds 2");
   CHECK(r.code == 0);
   CHECK(r.out.find("the strict majority of its 3 values") != std::string::npos);
 
   // A resource limit: OM(3) with 10 generals takes Z3 a minute; a millisecond is unknown.
-  r = agree(dir.path, "prove om --generals 10 --traitors 3 --timeout 0.001");
+  r = run_agree(dir.path, "prove om --generals 10 --traitors 3 --timeout 0.001");
   CHECK(r.code == 3);
   CHECK(r.out.find("verdict: unknown") != std::string::npos);
 
-  r = agree(dir.path, "prove table --max-generals 5 --max-traitors 1");
+  r = run_agree(dir.path, "prove table --max-generals 5 --max-traitors 1");
   CHECK(r.code == 0);
   CHECK(r.out.find("16 cells") != std::string::npos);
   CHECK(r.out.find("0 disagree") != std::string::npos);

@@ -6,13 +6,15 @@
 #include <numeric>
 #include <set>
 
-#include "checker/explorer.hpp"
-#include "cli/registry.hpp"
-#include "model/floodset.hpp"
-#include "model/isis.hpp"
-#include "model/twophase.hpp"
-#include "model/vote.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/cli/registry.hpp"
+#include "agree/model/floodset.hpp"
+#include "agree/model/isis.hpp"
+#include "agree/model/twophase.hpp"
+#include "agree/model/vote.hpp"
 #include "test_util.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace {
 // Every reachable state, by a plain BFS written independently of the checker.
@@ -56,7 +58,7 @@ TEST_CASE("reduction: twophase symmetry keeps one state per class of RM permutat
   for (int rms = 1; rms <= 5; ++rms) {
     const model::twophase::TwoPhase p(rms, model::twophase::TwoPhase::Variant::Correct);
     checker::Options o;
-    o.reduce = "symmetry";
+    o.reduce = checker::Reduce::Symmetry;
     const auto r = checker::check(p, o);
     REQUIRE(r.verdict == checker::Verdict::Holds);
     CHECK(r.distinct_states == classes(p).size());
@@ -72,7 +74,7 @@ TEST_CASE("reduction: floodset symmetry keeps one state per class of process per
       return x;
     }()));
     checker::Options o;
-    o.reduce = "symmetry";
+    o.reduce = checker::Reduce::Symmetry;
     o.keep_going = true;
     const auto r = checker::check(p, o);
     CHECK(r.distinct_states == classes(p).size());
@@ -123,7 +125,7 @@ TEST_CASE("reduction: vote symmetry gives every renaming of a state one represen
     }
     CHECK(checked > 0);
     checker::Options o;
-    o.reduce = "symmetry";
+    o.reduce = checker::Reduce::Symmetry;
     o.keep_going = true;
     const auto r = checker::check(p, o);
     CHECK(r.distinct_states == classes(p).size());
@@ -161,7 +163,7 @@ TEST_CASE("reduction: every reduction gives the verdicts of --reduce none", "[re
     for (const std::string reduce : {"symmetry", "por", "all"}) {
       INFO(name << " " << params_text << " --reduce " << reduce);
       checker::Options o;
-      o.reduce = reduce;
+      o.reduce = checker::parse_reduce(reduce);
       const auto red = e->check(params, o);
       CHECK(red.report.verdict == base.report.verdict);
       CHECK(red.report.distinct_states <= base.report.distinct_states);
@@ -193,7 +195,7 @@ TEST_CASE("reduction: thread count changes neither counts nor verdicts", "[reduc
     params.set_all(params_text);
     checker::Options one;
     one.keep_going = true;
-    one.reduce = reduce;
+    one.reduce = checker::parse_reduce(reduce);
     checker::Options two = one;
     two.threads = 2;
     checker::Options four = one;
@@ -218,7 +220,7 @@ TEST_CASE("reduction: partial-order reduction cuts the state count and keeps eve
   model::Params params(e->params);
   params.set_all("procs=3 msgs=3");
   checker::Options o;
-  o.reduce = "por";
+  o.reduce = checker::Reduce::Por;
   const auto r = e->check(params, o);
   CHECK(r.report.verdict == checker::Verdict::Holds);
   CHECK(r.report.distinct_states == 79);  // 5,462 without reduction

@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "checker/explorer.hpp"
-#include "counterexamples/chart.hpp"
-#include "model/isis.hpp"
-#include "model/sequencer.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/counterexamples/chart.hpp"
+#include "agree/model/isis.hpp"
+#include "agree/model/sequencer.hpp"
 #include "toy_models.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using counterexamples::Chart;
 

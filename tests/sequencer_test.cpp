@@ -3,10 +3,12 @@
 #include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
 
-#include "checker/explorer.hpp"
-#include "counterexamples/replay.hpp"
-#include "model/sequencer.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/model/sequencer.hpp"
 #include "test_util.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using model::sequencer::Sequencer;
 using V = Sequencer::Variant;

@@ -5,11 +5,13 @@
 
 #include <optional>
 
-#include "checker/explorer.hpp"
-#include "checker/simulate.hpp"
-#include "counterexamples/shrink.hpp"
-#include "model/isis.hpp"
-#include "model/sequencer.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/checker/simulate.hpp"
+#include "agree/counterexamples/shrink.hpp"
+#include "agree/model/isis.hpp"
+#include "agree/model/sequencer.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using model::isis::Isis;
 

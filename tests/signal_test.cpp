@@ -10,9 +10,11 @@
 #include <random>
 #include <thread>
 
-#include "cli/registry.hpp"
-#include "counterexamples/trace.hpp"
+#include "agree/cli/registry.hpp"
+#include "agree/counterexamples/trace.hpp"
 #include "run_binary.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace {
 

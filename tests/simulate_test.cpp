@@ -2,12 +2,14 @@
 // back as replayable paths, and the states counted are states of the model.
 #include <catch2/catch.hpp>
 
-#include "checker/explorer.hpp"
-#include "checker/simulate.hpp"
-#include "counterexamples/replay.hpp"
-#include "model/isis.hpp"
-#include "model/sequencer.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/checker/simulate.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/model/isis.hpp"
+#include "agree/model/sequencer.hpp"
 #include "toy_models.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using checker::Simulation;
 using checker::WalkOptions;

@@ -9,8 +9,10 @@
 
 #include <rapidcheck.h>
 
-#include "checker/explorer.hpp"
-#include "counterexamples/replay.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/counterexamples/replay.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace test {
 

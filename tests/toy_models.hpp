@@ -8,7 +8,9 @@
 #include <variant>
 #include <vector>
 
-#include "model/protocol.hpp"
+#include "agree/model/protocol.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace toy {
 

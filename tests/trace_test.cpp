@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli/registry.hpp"
-#include "counterexamples/trace.hpp"
+#include "agree/cli/registry.hpp"
+#include "agree/counterexamples/trace.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace fs = std::filesystem;
 using counterexamples::Trace;

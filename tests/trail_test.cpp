@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "checker/trail.hpp"
+#include "agree/checker/trail.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace {
 using Edge = checker::Trail::Edge;

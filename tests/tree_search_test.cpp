@@ -6,9 +6,11 @@
 
 #include <set>
 
-#include "checker/explorer.hpp"
-#include "counterexamples/replay.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/counterexamples/replay.hpp"
 #include "toy_models.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 namespace {
 
@@ -91,7 +93,7 @@ class BitTree {
 checker::Options tree(unsigned threads = 1, std::string reduce = "none", bool keep_going = false) {
   checker::Options o;
   o.threads = threads;
-  o.reduce = std::move(reduce);
+  o.reduce = checker::parse_reduce(reduce);
   o.keep_going = keep_going;
   return o;
 }

@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
 
-#include "checker/explorer.hpp"
-#include "counterexamples/replay.hpp"
-#include "model/twophase.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/model/twophase.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using model::twophase::RmState;
 using model::twophase::State;

@@ -10,11 +10,13 @@
 #include <filesystem>
 #include <set>
 
-#include "checker/explorer.hpp"
-#include "cli/registry.hpp"
-#include "counterexamples/replay.hpp"
-#include "counterexamples/trace.hpp"
-#include "model/vote.hpp"
+#include "agree/checker/explorer.hpp"
+#include "agree/cli/registry.hpp"
+#include "agree/counterexamples/replay.hpp"
+#include "agree/counterexamples/trace.hpp"
+#include "agree/model/vote.hpp"
+
+using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
 using model::vote::Proc;
 using model::vote::State;
