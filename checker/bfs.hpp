@@ -315,6 +315,18 @@ Report bfs_with(const P& p, const Options& o) {
     if (!o.keep_going) stop.store(true);
     return !o.keep_going;
   };
+  // A model whose encoding loses part of its state (a member left out of
+  // fields()) would merge states that differ: checked on the initial states
+  // always, and on every successor with --exact; the search stops and throws.
+  std::string model_error;
+  auto lossy = [&](const State& s, std::string_view bytes, const Codec& codec) {
+    if (codec.decode(bytes) == s) return false;
+    std::lock_guard lock(found_m);
+    model_error = std::string(model::name_of<P>()) +
+                  ": two different states have one encoding: State::fields() leaves out a member (or pack() loses one)";
+    stop.store(true);
+    return true;
+  };
   auto set_cut = [&](Cut c) {
     int none = static_cast<int>(Cut::None);
     cut.compare_exchange_strong(none, static_cast<int>(c));
@@ -491,6 +503,7 @@ Report bfs_with(const P& p, const Options& o) {
     for (std::uint32_t i = 0; i < inits.size(); ++i) {
       inits[i] = canonical(p, std::move(inits[i]), symmetry);
       const std::string_view bytes = codec.encode(inits[i]);
+      if (lossy(inits[i], bytes, codec)) throw std::logic_error(model_error);
       const Fingerprint fp = Codec::key(bytes);
       if (store.insert(fp, bytes) != Result::New) continue;
       level[0].add(bytes, {Trail::kRoot, i});
@@ -679,7 +692,10 @@ Report bfs_with(const P& p, const Options& o) {
                 continue;
               }
               if (symmetry) *t = canonical(p, std::move(*t), true);
-              known = emit(codec.encode(*t), h, static_cast<std::uint32_t>(k)) || known;
+              const std::string_view bytes = codec.encode(*t);
+              if constexpr (Exact)
+                if (lossy(*t, bytes, codec)) return true;
+              known = emit(bytes, h, static_cast<std::uint32_t>(k)) || known;
             }
             return known;
           };
@@ -840,6 +856,7 @@ Report bfs_with(const P& p, const Options& o) {
   r.seconds = budget.seconds();
   r.peak_rss_bytes = budget.peak_rss();
   r.verdict = final_verdict(r);
+  if (!model_error.empty()) throw std::logic_error(model_error);
   return r;
 }
 

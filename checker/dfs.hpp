@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "agree/checker/fingerprint.hpp"
@@ -51,6 +53,12 @@ Report dfs(const P& p, const Options& o) {
     if (symmetry) s = canonical(p, std::move(s), true);
     enc.clear();
     enc(s);
+    // With --exact, a model whose encoding loses part of its state (a member
+    // left out of fields()) would merge states that differ: refuse it.
+    if constexpr (Store::kExact)
+      if (model::decode<State>(enc.bytes()) != s)
+        throw std::logic_error(std::string(model::name_of<P>()) +
+                               ": two different states have one encoding: State::fields() leaves out a member");
     if (!store.insert(fingerprint(enc.bytes()), enc.bytes())) return false;
     stack.push_back(Frame{std::move(s), {}, 0});
     r.depth = std::max<std::uint64_t>(r.depth, stack.size() - 1);

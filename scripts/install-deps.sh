@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages agree needs, if any is missing. Idempotent.
 set -euo pipefail
-PKGS=(build-essential cmake pkg-config libz3-dev z3 librange-v3-dev catch2 librapidcheck-dev
+PKGS=(build-essential cmake pkg-config libz3-dev z3 catch2 librapidcheck-dev
       libcli11-dev libfmt-dev nlohmann-json3-dev libxxhash-dev
       clang libclang-rt-14-dev)  # clang and its runtime: libFuzzer and the sanitizers (fuzz/run.sh)
 PKGS+=("$@")
