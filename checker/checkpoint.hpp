@@ -8,11 +8,13 @@
 //   identity: protocol name, model version (model::version_of<P>()), the resolved
 //             parameter string, the reduce mode, exact or fingerprint store,
 //             the properties checked (a resume must check the same ones)
-//   the search: counters, reachability, violations found so far, the visited
-//             fingerprints (per segment), the trail's parent edges (per
-//             level), the current level's states, which of its 64-state
-//             chunks are still to expand, and the part of the next level
-//             built so far
+//   the search, a record per part (each part writes and reads its own):
+//             counters (checker/bfs.hpp), the visited fingerprints per segment
+//             (shared_store.hpp), the trail's parent edges per level
+//             (trail.hpp), reachability and the violations found so far
+//             (monitor.hpp), the current level's states, which of its
+//             64-state chunks are still to expand, and the part of the next
+//             level built so far (frontier.hpp)
 //   u64 XXH3 checksum of everything before it
 //
 // Written to FILE.tmp-PID in the same directory, flushed, fsync'ed, renamed
@@ -34,7 +36,9 @@
 
 namespace agree::checker {
 
-inline constexpr std::uint32_t kCheckpointFormat = 1;
+// 2 (agree 0.2): each part of the search writes its own record — counters,
+// visited table, trail, property monitor, frontier, in that order.
+inline constexpr std::uint32_t kCheckpointFormat = 2;
 
 // What a checkpoint was made for; a resume with anything different is refused.
 struct CheckpointIdentity {

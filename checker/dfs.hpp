@@ -65,8 +65,9 @@ Report dfs(const P& p, const Options& o) {
     Frame& top = stack.back();
     if (monitor.on_discover(top.state, path_of_stack)) return true;
     top.expand = static_cast<std::uint32_t>(checker::enabled(p, top.state, top.actions));
-    if (top.actions.empty()) return monitor.on_terminal(top.state, path_of_stack);
-    return false;
+    if (!top.actions.empty()) return false;
+    ++r.terminal_states;
+    return monitor.on_terminal(top.state, path_of_stack);
   };
 
   bool stop = false;
@@ -108,6 +109,7 @@ Report dfs(const P& p, const Options& o) {
   r.store_bytes = store.bytes();
   r.seconds = budget.seconds();
   r.peak_rss_bytes = budget.peak_rss();
+  monitor.report(r);
   r.verdict = final_verdict(r);
   return r;
 }

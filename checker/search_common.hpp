@@ -1,6 +1,6 @@
 // checker/search_common.hpp — what every search strategy shares: the property
-// monitor (which properties are checked where) and the budget (limits,
-// interruption, progress). Strategies stay separate files (bfs.hpp, dfs.hpp).
+// monitor (checker/monitor.hpp) and the budget (limits, interruption,
+// progress). Strategies stay separate files (bfs.hpp, dfs.hpp, ...).
 #pragma once
 
 #include <chrono>
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "agree/checker/monitor.hpp"
 #include "agree/checker/options.hpp"
 #include "agree/model/protocol.hpp"
 
@@ -16,86 +17,6 @@ namespace agree::checker {
 
 std::uint64_t current_rss_bytes();
 std::uint64_t physical_memory_bytes();
-
-// The properties a search checks, selected by --property and sorted by
-// expectation. Immutable once built, so search threads share it.
-template <class State>
-struct PropertySet {
-  using Prop = properties::Property<State>;
-  std::vector<Prop> always, terminal, sometimes;
-
-  PropertySet(std::vector<Prop> all, const Options& o, Report& r) {
-    for (auto& p : all) {
-      bool wanted = o.properties.empty() || p.expectation == properties::Expectation::Sometimes;
-      for (const auto& n : o.properties) wanted = wanted || n == p.name;
-      if (!wanted) continue;
-      if (p.expectation == properties::Expectation::Sometimes) {
-        r.reachability.push_back({p.name, false});
-        sometimes.push_back(std::move(p));
-      } else {
-        r.checked.push_back(p.name);
-        (p.expectation == properties::Expectation::Always ? always : terminal).push_back(std::move(p));
-      }
-    }
-    for (const auto& n : o.properties) {
-      bool known = false;
-      for (const auto& c : r.checked) known = known || c == n;
-      for (const auto& x : sometimes) known = known || x.name == n;
-      if (!known) throw std::invalid_argument("unknown property '" + n + "'");
-    }
-  }
-  // The index of the first property of `props` that fails in s, or -1.
-  static int first_failing(const std::vector<Prop>& props, const State& s) {
-    for (std::size_t i = 0; i < props.size(); ++i)
-      if (!props[i].holds(s)) return static_cast<int>(i);
-    return -1;
-  }
-};
-
-// Single-threaded property bookkeeping for the sequential strategies.
-template <class State>
-class Monitor {
- public:
-  using Prop = properties::Property<State>;
-
-  Monitor(std::vector<Prop> all, const Options& o, Report& r)
-      : keep_going_(o.keep_going), report_(r), props_(std::move(all), o, r) {
-    violated_always_.assign(props_.always.size(), false);
-    violated_terminal_.assign(props_.terminal.size(), false);
-  }
-
-  // A state just discovered: returns true if the search must stop now.
-  template <class PathFn>
-  bool on_discover(const State& s, PathFn&& path) {
-    for (std::size_t i = 0; i < props_.sometimes.size(); ++i)
-      if (!report_.reachability[i].reached && props_.sometimes[i].holds(s)) report_.reachability[i].reached = true;
-    return check(props_.always, violated_always_, s, path);
-  }
-  // A state with no enabled action: returns true if the search must stop now.
-  template <class PathFn>
-  bool on_terminal(const State& s, PathFn&& path) {
-    ++report_.terminal_states;
-    return check(props_.terminal, violated_terminal_, s, path);
-  }
-  [[nodiscard]] bool has_terminal_properties() const { return !props_.terminal.empty(); }
-
- private:
-  template <class PathFn>
-  bool check(const std::vector<Prop>& props, std::vector<bool>& violated, const State& s, PathFn& path) {
-    for (std::size_t i = 0; i < props.size(); ++i) {
-      if (violated[i] || props[i].holds(s)) continue;
-      violated[i] = true;
-      report_.violations.push_back({props[i].name, path()});
-      if (!keep_going_) return true;
-    }
-    return false;
-  }
-
-  bool keep_going_;
-  Report& report_;
-  PropertySet<State> props_;
-  std::vector<bool> violated_always_, violated_terminal_;
-};
 
 // Limits, interruption and progress, checked cheaply once a state.
 class Budget {

@@ -75,7 +75,9 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
     if (!seen.insert(fingerprint(enc.bytes()))) return false;
     const auto current = [&] { return path; };
     if (monitor.on_discover(s, current)) return true;
-    return terminal && monitor.on_terminal(s, current);
+    if (!terminal) return false;
+    ++r.terminal_states;
+    return monitor.on_terminal(s, current);
   };
 
   for (std::uint64_t walk = 0; walk < w.walks && !stop && !inits.empty(); ++walk) {
@@ -106,6 +108,7 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
   r.store_bytes = seen.bytes();
   r.seconds = budget.seconds();
   r.peak_rss_bytes = budget.peak_rss();
+  monitor.report(r);
   r.verdict = r.violations.empty() ? Verdict::Incomplete : Verdict::Violated;
   return sim;
 }

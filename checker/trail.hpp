@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "agree/checker/checkpoint.hpp"
 #include "agree/checker/options.hpp"
 
 namespace agree::checker {
@@ -129,6 +130,26 @@ class Trail {
         }
   }
   [[nodiscard]] std::uint64_t size() const { return total_; }
+
+  // The checkpoint record: each level's size, then every edge raw (8 bytes:
+  // the checkpoint's format does not depend on this encoding).
+  void save(CheckpointWriter& w) {
+    w.u64(levels());
+    for (std::size_t l = 0; l < levels(); ++l) w.u64(level_size(l));
+    for_each_block([&](const Edge* e, std::size_t n) { w.bytes(e, n * sizeof(Edge)); });
+  }
+  // Reads the record into this (empty) trail; returns the levels' sizes.
+  std::vector<std::uint64_t> load(CheckpointReader& in) {
+    std::vector<std::uint64_t> sizes(static_cast<std::size_t>(in.count(sizeof(std::uint64_t))));
+    for (auto& n : sizes) n = in.count(sizeof(Edge));
+    std::vector<Edge> edges;
+    for (const auto n : sizes) {
+      edges.resize(static_cast<std::size_t>(n));
+      in.bytes(edges.data(), edges.size() * sizeof(Edge));
+      append_level(edges);
+    }
+    return sizes;
+  }
 
   // The path to state `index` of `level`: the initial state, then the choices.
   [[nodiscard]] Path path_to(std::size_t level, std::uint64_t index) {

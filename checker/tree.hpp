@@ -237,6 +237,7 @@ Report tree_search(const P& p, const Options& o) {
           children(f.state, f.acts, f.kids);
           if (f.kids.empty()) {
             r.weighted_terminals = saturating_add(r.weighted_terminals, weight);
+            ++r.terminal_states;
             if (monitor.on_terminal(f.state, path_fn)) return true;
             stack.pop_back();
             return false;
@@ -283,6 +284,7 @@ Report tree_search(const P& p, const Options& o) {
           while (i < cur && !stop_at.compare_exchange_weak(cur, i)) {
           }
         }
+        monitor.report(r);
         results[i].done = stop || stack.empty();
       }
     } catch (...) {
