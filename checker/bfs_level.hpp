@@ -289,6 +289,7 @@ class LevelRun {
     b_.save(b_.level, std::move(pending), rest, next_, done_t, done_term, done_f);
   }
 
+  class Worker;  // checker/bfs_worker.hpp
   void work(unsigned w);
 
   Shared& b_;
