@@ -7,7 +7,11 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(AGREE_INSTALL_TARGETS agree_core agree_cli)
+set(AGREE_INSTALL_TARGETS agree_core)
+if(TARGET agree_cli)
+  list(APPEND AGREE_INSTALL_TARGETS agree_cli)
+  install(TARGETS agree RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 set(AGREE_HEADER_DIRS model checker properties counterexamples cli testing)
 if(AGREE_PROVE)
   list(APPEND AGREE_INSTALL_TARGETS agree_prove)
@@ -16,7 +20,6 @@ endif()
 install(TARGETS ${AGREE_INSTALL_TARGETS} EXPORT agreeTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS agree RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 foreach(dir IN LISTS AGREE_HEADER_DIRS)
   install(DIRECTORY ${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/agree/${dir} FILES_MATCHING PATTERN "*.hpp")
 endforeach()

@@ -25,6 +25,34 @@ for e in "${EXAMPLES[@]}"; do
     status=1
   fi
 done
+# FetchContent (and so add_subdirectory): agree built inside another project,
+# with that project's build type and none of agree's tests.
+mkdir -p "$WORK/fetch"
+cat > "$WORK/fetch/CMakeLists.txt" <<CMAKE
+cmake_minimum_required(VERSION 3.22)
+project(fetch_agree LANGUAGES CXX)
+set(CMAKE_CXX_STANDARD 20)
+include(FetchContent)
+FetchContent_Declare(agree SOURCE_DIR "$PWD")
+set(AGREE_PROVE OFF)
+FetchContent_MakeAvailable(agree)
+if(TARGET agree_tests OR TARGET agree_fuzz)
+  message(FATAL_ERROR "agree built its own tests inside another project")
+endif()
+add_executable(token "$PWD/examples/token/main.cpp")
+target_include_directories(token PRIVATE "$PWD/examples/token")
+target_link_libraries(token PRIVATE agree::cli)
+CMAKE
+echo "examples: token through FetchContent"
+if cmake -S "$WORK/fetch" -B "$WORK/build-fetch" -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
+   grep -q "CMAKE_BUILD_TYPE:STRING=Debug" "$WORK/build-fetch/CMakeCache.txt" &&
+   cmake --build "$WORK/build-fetch" -j2 --target token >/dev/null &&
+   "$WORK/build-fetch/token" suite >/dev/null; then
+  echo "examples: FetchContent passed"
+else
+  echo "examples: FetchContent FAILED"
+  status=1
+fi
 # pkg-config finds the installed library too.
 PKG_CONFIG_PATH="$WORK/prefix/lib/pkgconfig" pkg-config --cflags --libs agree >/dev/null || { echo "examples: agree.pc not usable"; status=1; }
 exit "$status"
