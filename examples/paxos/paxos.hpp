@@ -10,9 +10,9 @@
 //   prepare(b)        1a(b) not in msgs                          -> add 1a(b)
 //   promise(a, b)     1a(b) in msgs, b > maxBal[a]               -> maxBal[a] := b;
 //                                                                   add 1b(a, b, maxVBal[a], maxVal[a])
-//   propose(b, v)     no 2a(b, *) in msgs, and some quorum Q all sent 1b(., b, ...)
-//                     whose highest reported (mbal >= 0) vote is for v, or none
-//                     reported one                             -> add 2a(b, v)
+//   propose(b, v)     no 2a(b, *) in msgs; some quorum Q all sent 1b(., b, ...), and
+//                     of those with mbal >= 0 there is none, or one with the
+//                     highest mbal has mval = v                -> add 2a(b, v)
 //   accept(a, b, v)   2a(b, v) in msgs, b >= maxBal[a], and the step changes
 //                     the state                                -> maxBal[a], maxVBal[a],
 //                                                                 maxVal[a] := b, b, v; add 2b(a, b, v)
