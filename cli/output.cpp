@@ -25,6 +25,7 @@ std::string trace_stem(const Entry& e, const model::Params& params, const std::s
   std::string stem = e.name;
   for (std::size_t i = 0; i < params.specs().size(); ++i) {
     const auto& spec = params.specs()[i];
+    if (params.omitted(i)) continue;  // as in the parameters line: file names of old configurations stay
     stem += "-" + (spec.choices.empty() ? spec.name : std::string()) + params.value_text(i);
   }
   return stem + "-" + property;

@@ -44,8 +44,9 @@ counterexamples::ReplayResult replay_trace(const counterexamples::Trace& t, cons
     params.set_all(t.parameters);
     // A trace names every parameter (to_text writes them all): a missing one
     // would silently take its default and fail later at a confusing step.
+    // One added later (omit_default) means its default when left out.
     for (const auto& spec : e->params)
-      if (t.parameters.rfind(spec.name + "=", 0) != 0 && t.parameters.find(" " + spec.name + "=") == std::string::npos)
+      if (!spec.omit_default && t.parameters.rfind(spec.name + "=", 0) != 0 && t.parameters.find(" " + spec.name + "=") == std::string::npos)
         throw model::ParamError("parameter '" + spec.name + "' is missing");
     // Build once to run the protocol's own cross-parameter checks.
     return e->replay(params, t, file, out);

@@ -84,7 +84,9 @@ void finish_chart(Chart& c) {
 
 std::string Chart::title() const {
   const std::size_t steps = rows.empty() ? 0 : rows.size() - 1;
-  return protocol + " " + parameters + ": " + property + (reproduced ? " violated after " : " NOT violated after ") +
+  const char* verb = witness ? (reproduced ? " reached after " : " NOT reached after ")
+                             : (reproduced ? " violated after " : " NOT violated after ");
+  return protocol + " " + parameters + ": " + property + verb +
          std::to_string(steps) + (steps == 1 ? " step" : " steps");
 }
 

@@ -55,7 +55,8 @@ struct Chart {
   std::vector<Row> rows;              // rows[0] is the initial state; rows.back() the violating step
   std::vector<Arrow> arrows;          // in order of sending
   bool generic = false;               // the protocol has no events() hook: marks are guessed from the text
-  bool reproduced = false;            // the property fails in the last state
+  bool reproduced = false;            // the property fails in the last state (a witness: is reached)
+  bool witness = false;               // the property is a reachability one: the trace shows a run that reaches it
   std::string outcome;                // one line: "total-order is violated after step 16"
 
   [[nodiscard]] std::size_t violating_row() const { return rows.empty() ? 0 : rows.size() - 1; }
@@ -89,7 +90,7 @@ Chart build_chart(const P& p, const Trace& t, const std::string& file) {
   using State = typename P::State;
   std::vector<properties::Property<State>> props;
   const auto* prop = find_property(p, t.property, props);
-  if (!prop || prop->expectation == properties::Expectation::Sometimes)
+  if (!prop)
     throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(model::name_of<P>()));
   std::optional<State> s;
   for (const auto& i : p.init_states())
@@ -128,8 +129,10 @@ Chart build_chart(const P& p, const Trace& t, const std::string& file) {
     c.rows.push_back(std::move(row));
     s = std::move(after);
   }
-  c.reproduced = violates(p, *prop, *s);
-  c.outcome = c.reproduced ? t.property + " is violated after step " + std::to_string(t.steps.size())
+  c.witness = prop->expectation == properties::Expectation::Sometimes;
+  c.reproduced = reproduces(p, *prop, *s);
+  c.outcome = c.reproduced ? outcome_text(t.property, c.witness, t.steps.size())
+              : c.witness  ? "not reproduced: " + t.property + " is not reached at the end of the trace"
                            : "not reproduced: " + t.property + " holds at the end of the trace";
   finish_chart(c);
   return c;

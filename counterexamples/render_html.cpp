@@ -22,6 +22,7 @@ constexpr const char* kStyle = R"css(
   header h1 { margin: 0; font-size: 18px; }
   header p { margin: 4px 0 0; font-size: 14px; }
   header p.violated { color: #ffd8d8; font-weight: bold; }
+  header p.reached { color: #d8ffd8; font-weight: bold; }
   main { display: flex; align-items: flex-start; gap: 12px; padding: 12px; }
   #chart-pane { flex: 1 1 auto; overflow: auto; background: #fff; border: 1px solid #dee2e6; max-height: calc(100vh - 90px); }
   #chart-pane rect.row, #chart-pane text.action { cursor: pointer; }
@@ -36,6 +37,7 @@ constexpr const char* kStyle = R"css(
   #steps li { padding: 2px 6px; cursor: pointer; border-radius: 3px; }
   #steps li:hover { background: #e7f0fb; }
   #steps li.violation { color: #c92a2a; font-weight: bold; }
+  #steps li.reached { color: #2b8a3e; font-weight: bold; }
   #steps li.selected { background: #fff3bf; outline: 1px solid #f08c00; }
   #state { background: #fff; border: 1px solid #dee2e6; padding: 8px 10px; overflow: auto; }
   #state h2 { font-size: 14px; margin: 0 0 4px; }
@@ -139,7 +141,7 @@ std::string render_html(const Chart& c) {
   o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     << "<title>" << xml_escape(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
-  o << "<header><h1>" << xml_escape(title) << "</h1><p id=\"outcome\" class=\"" << (c.reproduced ? "violated" : "held") << "\">"
+  o << "<header><h1>" << xml_escape(title) << "</h1><p id=\"outcome\" class=\"" << (!c.reproduced ? "held" : c.witness ? "reached" : "violated") << "\">"
     << xml_escape(c.outcome) << (c.generic ? " (drawn without an events() hook: one mark per step)" : "")
     << "</p></header>\n<main>\n";
   o << "<section id=\"chart-pane\">\n" << detail::svg(c, false) << "</section>\n";
@@ -149,7 +151,7 @@ std::string render_html(const Chart& c) {
   o << "<ol id=\"steps\" start=\"0\">\n";
   for (std::size_t r = 0; r < c.rows.size(); ++r) {
     const bool bad = r == c.violating_row() && r > 0 && c.reproduced;
-    o << "  <li data-row=\"" << r << "\" data-step=\"" << c.rows[r].step << "\"" << (bad ? " class=\"violation\"" : "") << ">"
+    o << "  <li data-row=\"" << r << "\" data-step=\"" << c.rows[r].step << "\"" << (bad ? c.witness ? " class=\"reached\"" : " class=\"violation\"" : "") << ">"
       << xml_escape(r == 0 ? "init " + c.rows[r].action : c.rows[r].action) << "</li>\n";
   }
   o << "</ol>\n";

@@ -36,7 +36,7 @@ std::string render_mermaid(const Chart& c) {
   for (std::size_t r = 1; r < c.rows.size(); ++r) {
     const auto& row = c.rows[r];
     const bool bad = r == c.violating_row() && c.reproduced;
-    if (bad) out << "  rect rgb(255, 215, 215)\n";
+    if (bad) out << (c.witness ? "  rect rgb(211, 249, 216)\n" : "  rect rgb(255, 215, 215)\n");
     const std::string ind = bad ? "    " : "  ";
     int actor = row.events.empty() ? 0 : model::event_lane(row.events.front());
     if (!row.events.empty() && row.events.front().kind == model::Event::Receive) actor = row.events.front().to;

@@ -105,6 +105,7 @@ std::string svg(const Chart& c, bool standalone) {
        "  .agree-chart .label { font-size: 11px; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; }\n"
        "  .agree-chart .title { font-size: 15px; font-weight: bold; }\n"
        "  .agree-chart .verdict { fill: " << kCrash << "; font-weight: bold; }\n"
+       "  .agree-chart .verdict.reached { fill: #2b8a3e; }\n"
        "</style>\n";
   o << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
   o << "<text class=\"title\" x=\"16\" y=\"28\">" << xml_escape(title) << "</text>\n";
@@ -113,10 +114,12 @@ std::string svg(const Chart& c, bool standalone) {
   o << "<g class=\"rows\">\n";
   for (std::size_t r = 0; r < c.rows.size(); ++r) {
     const bool bad = r == c.violating_row() && r > 0 && c.reproduced;
-    o << "  <rect class=\"row" << (bad ? " violation" : "") << "\" data-row=\"" << r << "\" data-step=\"" << c.rows[r].step
-      << "\" x=\"8\" y=\"" << num(top[r]) << "\" width=\"" << num(width - 16) << "\" height=\"" << num(high[r])
-      << "\" fill=\"" << (bad ? "#ffd8d8" : r % 2 ? "#f8f9fa" : "#ffffff") << "\"" << (bad ? " stroke=\"#e03131\"" : "")
-      << "/>\n";
+    // A witness's last step (a reachability property reached) is green, a violation red.
+    const char* fill = bad ? (c.witness ? "#d3f9d8" : "#ffd8d8") : r % 2 ? "#f8f9fa" : "#ffffff";
+    o << "  <rect class=\"row" << (bad ? c.witness ? " reached" : " violation" : "") << "\" data-row=\"" << r
+      << "\" data-step=\"" << c.rows[r].step << "\" x=\"8\" y=\"" << num(top[r]) << "\" width=\"" << num(width - 16)
+      << "\" height=\"" << num(high[r]) << "\" fill=\"" << fill << "\""
+      << (bad ? c.witness ? " stroke=\"#2f9e44\"" : " stroke=\"#e03131\"" : "") << "/>\n";
   }
   o << "</g>\n";
 
@@ -244,8 +247,8 @@ std::string svg(const Chart& c, bool standalone) {
 
   if (!c.rows.empty()) {
     const std::size_t v = c.violating_row();
-    o << "<text class=\"verdict\" data-step=\"" << c.rows[v].step << "\" x=\"" << num(width - 14) << "\" y=\""
-      << num(row_y(v) + 4) << "\" text-anchor=\"end\">" << (c.reproduced ? "&#8592; " : "") << xml_escape(c.reproduced ? c.property + " violated" : "not reproduced")
+    o << "<text class=\"verdict" << (c.witness ? " reached" : "") << "\" data-step=\"" << c.rows[v].step << "\" x=\"" << num(width - 14) << "\" y=\""
+      << num(row_y(v) + 4) << "\" text-anchor=\"end\">" << (c.reproduced ? "&#8592; " : "") << xml_escape(!c.reproduced ? "not reproduced" : c.property + (c.witness ? " reached" : " violated"))
       << "</text>\n";
   }
 
@@ -265,8 +268,12 @@ std::string svg(const Chart& c, bool standalone) {
   o << "  <line x1=\"600\" y1=\"" << num(ly) << "\" x2=\"640\" y2=\"" << num(ly) << "\" stroke=\"" << kMsg
     << "\" stroke-width=\"1.4\" stroke-dasharray=\"5 4\" marker-end=\"url(#head-msg)\"/><text x=\"646\" y=\"" << num(ly + 4)
     << "\">never received</text>\n";
-  o << "  <rect x=\"760\" y=\"" << num(ly - 8) << "\" width=\"28\" height=\"16\" fill=\"#ffd8d8\" stroke=\"#e03131\"/><text x=\"794\" y=\""
-    << num(ly + 4) << "\">the step that breaks the property</text>\n";
+  if (c.witness)
+    o << "  <rect x=\"760\" y=\"" << num(ly - 8) << "\" width=\"28\" height=\"16\" fill=\"#d3f9d8\" stroke=\"#2f9e44\"/><text x=\"794\" y=\""
+      << num(ly + 4) << "\">the step that reaches the property</text>\n";
+  else
+    o << "  <rect x=\"760\" y=\"" << num(ly - 8) << "\" width=\"28\" height=\"16\" fill=\"#ffd8d8\" stroke=\"#e03131\"/><text x=\"794\" y=\""
+      << num(ly + 4) << "\">the step that breaks the property</text>\n";
   o << "</g>\n";
   o << "</svg>\n";
   return o.str();

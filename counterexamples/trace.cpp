@@ -1,6 +1,7 @@
 #include "agree/counterexamples/trace.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -170,6 +171,15 @@ std::string write_temp(const std::string& dir, const std::string& text) {
   std::string tmpl = (std::filesystem::path(dir) / ".agree-XXXXXX.tmp").string();
   const int fd = mkstemps(tmpl.data(), 4);
   if (fd < 0) throw std::runtime_error("cannot create a file in " + dir + ": " + std::strerror(errno));
+  // mkstemps creates 0600; the file gets the mode open(..., 0666) would give
+  // (0644 under umask 022), as the traces written through O_TMPFILE do.
+  // umask can only be read by setting it: once, before any file is written.
+  static const mode_t mask = [] {
+    const mode_t m = ::umask(0);
+    ::umask(m);
+    return m;
+  }();
+  ::fchmod(fd, 0666 & ~mask);
   std::size_t done = 0;
   while (done < text.size()) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);

@@ -8,10 +8,11 @@ namespace agree::model::isis {
 
 std::vector<ParamSpec> Isis::param_specs() {
   return {
-      {"procs", "processes p0..p(N-1), every one a member of the group", 3, 2, 16, {}, {}},
-      {"msgs", "messages; m_i is multicast by p(i mod N)", 2, 1, 16, {}, {}},
-      {"crash", "at most this many crashes", 0, 0, 16, {}, {}},
+      {"procs", "group members p0..p(N-1) (at least 2 in a closed group)", 3, 1, 16, {}, {}},
+      {"msgs", "messages; m_i is multicast by p(i mod N), or by o(i mod S) in an open group", 2, 1, 16, {}, {}},
+      {"crash", "at most this many crashes (members or senders)", 0, 0, 32, {}, {}},
       {"variant", "correct, or a known way to get it wrong", 0, 0, 0, {"correct", "no-tiebreak", "eager-delivery"}, {}},
+      {"senders", "S processes o0..o(S-1) outside the group multicast into it (0: a closed group)", 0, 0, 16, {}, {}, true},
   };
 }
 
@@ -21,15 +22,18 @@ Isis::Isis(const Params& p)
       f_(static_cast<int>(p.get("crash"))),
       variant_(p.choice("variant") == "no-tiebreak"      ? Variant::NoTiebreak
                : p.choice("variant") == "eager-delivery" ? Variant::EagerDelivery
-                                                         : Variant::Correct) {
-  if (f_ > n_) throw ParamError("crash: " + std::to_string(f_) + " is more than the " + std::to_string(n_) + " processes");
+                                                         : Variant::Correct),
+      o_(static_cast<int>(p.get("senders"))) {
+  if (o_ == 0 && n_ < 2) throw ParamError("procs: 1 is out of range 2..16 for a closed group (senders 0)");
+  if (f_ > processes())
+    throw ParamError("crash: " + std::to_string(f_) + " is more than the " + std::to_string(processes()) + " processes");
 }
 
 std::vector<State> Isis::init_states() const {
   State s;
   s.procs.assign(static_cast<std::size_t>(n_), Proc{});
   s.sending.assign(static_cast<std::size_t>(m_), Sending{});
-  s.crashed.assign(static_cast<std::size_t>(n_), 0);
+  s.crashed.assign(static_cast<std::size_t>(processes()), 0);
   return {s};
 }
 
@@ -55,8 +59,8 @@ void Isis::actions(const State& s, std::vector<Action>& out) const {
   }
   const auto crashes = static_cast<int>(std::count(s.crashed.begin(), s.crashed.end(), 1));
   if (crashes < f_)
-    for (int q = 0; q < n_; ++q)
-      if (!s.crashed[static_cast<std::size_t>(q)]) out.push_back(Crash{q});
+    for (int x = 0; x < processes(); ++x)
+      if (!s.crashed[static_cast<std::size_t>(x)]) out.push_back(Crash{x});
 }
 
 void Isis::agree(Proc& q, int m, Priority pr) const {
@@ -148,7 +152,7 @@ std::string Isis::format_action(const Action& a) const {
           [&](const Propose& x) { return "propose(" + proc_name(x.q) + ", " + msg_name(x.m) + ")"; },
           [&](const Collect& x) { return "collect(" + msg_name(x.m) + ", " + proc_name(x.q) + ", " + format(x.pr) + ")"; },
           [&](const Agree& x) { return "agree(" + proc_name(x.q) + ", " + msg_name(x.m) + ", " + format(x.pr) + ")"; },
-          [&](const Crash& x) { return "crash(" + proc_name(x.q) + ")"; },
+          [&](const Crash& x) { return "crash(" + name(x.q) + ")"; },
       },
       a);
 }
@@ -177,12 +181,12 @@ Description Isis::describe(const State& s) const {
     d.emplace_back(msg_name(m) + ".best", snd.heard ? format(snd.best) : "-");
   }
   std::string crashed;
-  for (int q = 0; q < n_; ++q)
-    if (s.crashed[static_cast<std::size_t>(q)]) crashed += (crashed.empty() ? "" : ", ") + proc_name(q);
+  for (int x = 0; x < processes(); ++x)
+    if (s.crashed[static_cast<std::size_t>(x)]) crashed += (crashed.empty() ? "" : ", ") + name(x);
   d.emplace_back("crashed", "{" + crashed + "}");
   std::string net;
   for (const Message& msg : s.network) {
-    const std::string from = proc_name(sender(msg.m));
+    const std::string from = name(sender(msg.m));
     std::string one;
     switch (msg.kind) {
       case Kind::Msg: one = "Msg(" + msg_name(msg.m) + ") " + from + "->" + proc_name(msg.q); break;
@@ -222,7 +226,7 @@ std::vector<properties::Property<State>> Isis::properties() const {
                                n, m, log(s), [&](int x) { return !s.crashed[static_cast<std::size_t>(x)]; },
                                [&](int x) { return self.sender(x); });
                          },
-                         "in a terminal state, a message delivered anywhere or sent by a live process is delivered by every live process"),
+                         "in a terminal state, a message delivered anywhere or sent by a live sender is delivered by every live member"),
       sometimes<State>("all-delivered", [=](const State& s) { return properties::all_delivered(n, m, log(s)); },
                        "some run delivers every message at every process"),
   };
@@ -230,7 +234,7 @@ std::vector<properties::Property<State>> Isis::properties() const {
 
 std::vector<std::string> Isis::lanes() const {
   std::vector<std::string> out;
-  for (int q = 0; q < n_; ++q) out.push_back(proc_name(q));
+  for (int x = 0; x < processes(); ++x) out.push_back(name(x));
   return out;
 }
 

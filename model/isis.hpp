@@ -11,6 +11,15 @@
 // Exactly protocols.md §isis. Priorities are (number, process) ordered
 // lexicographically.
 //
+// Open groups (protocols.md §Open groups, `senders S >= 1`): the course notes'
+// example, where P1 and P2, not members, multicast into the group {P3, P4}.
+// o0..o(S-1) are processes outside the group and m_i is multicast by
+// o(i mod S); Msg and Agreed go to every member, `heard` must hold every
+// member (crashed ones included). A sender proposes nothing, keeps no queue
+// and delivers nothing; it can crash. With S = 0 (the default) the group is
+// closed and nothing changes. Process indices (in `crashed`, Crash::q and a
+// Proposal's receiver): members 0..N-1, then senders N..N+S-1.
+//
 //   multicast(m)         sender alive, idle   -> collecting; Msg(m) to every process
 //   propose(q, m)        q receives Msg(m)    -> P_q := max(A_q, P_q) + 1; hold m back at (P_q, q);
 //                                                Proposal(m, (P_q, q)) to the sender
@@ -121,7 +130,8 @@ class Isis {
   static std::size_t kind_of(const Action& a) { return a.index(); }
 
   explicit Isis(const Params& params);
-  Isis(int procs, int msgs, int crash, Variant variant) : n_(procs), m_(msgs), f_(crash), variant_(variant) {}
+  Isis(int procs, int msgs, int crash, Variant variant, int senders = 0)
+      : n_(procs), m_(msgs), f_(crash), variant_(variant), o_(senders) {}
 
   [[nodiscard]] std::vector<State> init_states() const;
   void actions(const State& s, std::vector<Action>& out) const;
@@ -162,15 +172,20 @@ class Isis {
   [[nodiscard]] std::vector<std::string> lanes() const;
   [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
 
-  [[nodiscard]] int sender(int m) const { return m % n_; }
+  // m's sender: a member in a closed group, o(m mod S) in an open one.
+  [[nodiscard]] int sender(int m) const { return o_ ? n_ + m % o_ : m % n_; }
+  [[nodiscard]] int processes() const { return n_ + o_; }  // members, then senders
 
  private:
   void send(State& s, Message msg) const;
   void agree(Proc& q, int m, Priority pr) const;
   [[nodiscard]] std::string format(Priority pr) const;
 
+  [[nodiscard]] std::string name(int x) const { return x < n_ ? proc_name(x) : "o" + std::to_string(x - n_); }
+
   int n_, m_, f_;
   Variant variant_;
+  int o_;  // senders outside the group; 0: closed
 };
 
 }  // namespace agree::model::isis

@@ -77,8 +77,10 @@ std::string Params::value_text(std::size_t i) const {
 
 std::string Params::to_string() const {
   std::string out;
-  for (std::size_t i = 0; i < specs_.size(); ++i)
-    out += (i ? " " : "") + specs_[i].name + "=" + value_text(i);
+  for (std::size_t i = 0; i < specs_.size(); ++i) {
+    if (omitted(i)) continue;
+    out += (out.empty() ? "" : " ") + specs_[i].name + "=" + value_text(i);
+  }
   return out;
 }
 

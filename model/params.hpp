@@ -21,6 +21,11 @@ struct ParamSpec {
   std::int64_t max = 0;
   std::vector<std::string> choices;  // non-empty: a named choice (variant, rule)
   std::string auto_text;             // non-empty: the default is derived ("crash+1"); def is kAuto
+  // A parameter added after traces that do not name it (isis `senders`, vote
+  // `quorum`): at its default it is left out of to_string(), so the traces and
+  // parameter lines of every configuration that existed before stay as they
+  // were, and a trace that does not name it means its default.
+  bool omit_default = false;
 };
 
 inline constexpr std::int64_t kAuto = std::numeric_limits<std::int64_t>::min();
@@ -44,9 +49,13 @@ class Params {
   [[nodiscard]] const std::string& choice(const std::string& name) const;
   [[nodiscard]] bool is_auto(const std::string& name) const { return get(name) == kAuto; }
   [[nodiscard]] const std::vector<ParamSpec>& specs() const { return specs_; }
-  // "procs=3 msgs=2 crash=0 variant=correct": every parameter, in spec order.
+  // "procs=3 msgs=2 crash=0 variant=correct": every parameter, in spec order,
+  // except one marked omit_default that has its default value.
   [[nodiscard]] std::string to_string() const;
   [[nodiscard]] std::string value_text(std::size_t i) const;
+  // Parameter i is marked omit_default and has its default: to_string() and
+  // trace file names leave it out.
+  [[nodiscard]] bool omitted(std::size_t i) const { return specs_[i].omit_default && values_[i] == specs_[i].def; }
 
  private:
   [[nodiscard]] std::size_t index(const std::string& name) const;

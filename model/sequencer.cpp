@@ -9,9 +9,10 @@ namespace agree::model::sequencer {
 std::vector<ParamSpec> Sequencer::param_specs() {
   return {
       {"procs", "group members p0..p(N-1)", 2, 1, 16, {}, {}},
-      {"msgs", "messages; m_i is multicast by p(i mod N)", 2, 1, 16, {}, {}},
-      {"crash", "at most this many crashes (members or the sequencer)", 0, 0, 17, {}, {}},
+      {"msgs", "messages; m_i is multicast by p(i mod N), or by o(i mod S) in an open group", 2, 1, 16, {}, {}},
+      {"crash", "at most this many crashes (members, senders or the sequencer)", 0, 0, 33, {}, {}},
       {"variant", "correct, or a known way to get it wrong", 0, 0, 0, {"correct", "no-holdback"}, {}},
+      {"senders", "S processes o0..o(S-1) outside the group multicast into it (0: a closed group)", 0, 0, 16, {}, {}, true},
   };
 }
 
@@ -19,15 +20,17 @@ Sequencer::Sequencer(const Params& p)
     : n_(static_cast<int>(p.get("procs"))),
       m_(static_cast<int>(p.get("msgs"))),
       f_(static_cast<int>(p.get("crash"))),
-      variant_(p.choice("variant") == "correct" ? Variant::Correct : Variant::NoHoldback) {
-  if (f_ > n_ + 1) throw ParamError("crash: " + std::to_string(f_) + " is more than the " + std::to_string(n_ + 1) + " processes");
+      variant_(p.choice("variant") == "correct" ? Variant::Correct : Variant::NoHoldback),
+      o_(static_cast<int>(p.get("senders"))) {
+  if (f_ > processes())
+    throw ParamError("crash: " + std::to_string(f_) + " is more than the " + std::to_string(processes()) + " processes");
 }
 
 std::vector<State> Sequencer::init_states() const {
   State s;
   s.status.assign(static_cast<std::size_t>(m_), Status::Idle);
   s.members.assign(static_cast<std::size_t>(n_), Member{});
-  s.crashed.assign(static_cast<std::size_t>(n_ + 1), 0);
+  s.crashed.assign(static_cast<std::size_t>(processes()), 0);
   return {s};
 }
 
@@ -49,7 +52,7 @@ void Sequencer::actions(const State& s, std::vector<Action>& out) const {
   }
   const auto crashes = static_cast<int>(std::count(s.crashed.begin(), s.crashed.end(), 1));
   if (crashes < f_)
-    for (int x = 0; x <= n_; ++x)
+    for (int x = 0; x < processes(); ++x)
       if (!s.crashed[static_cast<std::size_t>(x)]) out.push_back(Crash{x});
 }
 
@@ -128,17 +131,17 @@ Description Sequencer::describe(const State& s) const {
     d.emplace_back(proc_name(q) + ".delivered", "[" + del + "]");
   }
   std::string crashed;
-  for (int x = 0; x <= n_; ++x)
+  for (int x = 0; x < processes(); ++x)
     if (s.crashed[static_cast<std::size_t>(x)]) crashed += (crashed.empty() ? "" : ", ") + name(x);
   d.emplace_back("crashed", "{" + crashed + "}");
   std::string net;
   for (const Message& msg : s.network) {
     std::string one;
     switch (msg.kind) {
-      case Kind::Request: one = "Request(" + msg_name(msg.m) + ") " + proc_name(sender(msg.m)) + "->s"; break;
-      case Kind::Grant: one = "Grant(" + msg_name(msg.m) + ", t" + std::to_string(msg.ticket) + ") s->" + proc_name(msg.to); break;
+      case Kind::Request: one = "Request(" + msg_name(msg.m) + ") " + name(sender(msg.m)) + "->s"; break;
+      case Kind::Grant: one = "Grant(" + msg_name(msg.m) + ", t" + std::to_string(msg.ticket) + ") s->" + name(msg.to); break;
       case Kind::Data:
-        one = "Data(" + msg_name(msg.m) + ", t" + std::to_string(msg.ticket) + ") " + proc_name(sender(msg.m)) + "->" + proc_name(msg.to);
+        one = "Data(" + msg_name(msg.m) + ", t" + std::to_string(msg.ticket) + ") " + name(sender(msg.m)) + "->" + proc_name(msg.to);
         break;
     }
     net += (net.empty() ? "" : ", ") + one;
@@ -172,7 +175,7 @@ std::vector<properties::Property<State>> Sequencer::properties() const {
                                n, m, log(s), [&](int x) { return !s.crashed[static_cast<std::size_t>(x)]; },
                                [&](int x) { return self.sender(x); });
                          },
-                         "in a terminal state, a message delivered anywhere or sent by a live member is delivered by every live member"),
+                         "in a terminal state, a message delivered anywhere or sent by a live sender is delivered by every live member"),
       sometimes<State>("all-delivered", [=](const State& s) { return properties::all_delivered(n, m, log(s)); },
                        "some run delivers every message at every member"),
   };
@@ -180,7 +183,7 @@ std::vector<properties::Property<State>> Sequencer::properties() const {
 
 std::vector<std::string> Sequencer::lanes() const {
   std::vector<std::string> out;
-  for (int x = 0; x <= n_; ++x) out.push_back(name(x));
+  for (int x = 0; x < processes(); ++x) out.push_back(name(x));
   return out;
 }
 

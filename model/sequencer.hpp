@@ -11,6 +11,15 @@
 // action (ask), the receipt of one in-flight message with its handler run
 // atomically, or a crash.
 //
+// Open groups (protocols.md §Open groups, `senders S >= 1`): o0..o(S-1) are
+// processes outside the group and m_i is multicast by o(i mod S). A sender
+// asks, and on its Grant sends Data to every member (not to itself); it
+// receives no Data and delivers nothing. It can crash like anyone else. With
+// S = 0 (the default) the group is closed and nothing changes.
+//
+// Process indices (in `crashed`, Message::to and Crash::x): members 0..N-1,
+// s at N, senders at N+1..N+S.
+//
 //   ask(m)          sender alive, status idle   -> asked; Request(m) to s
 //   grant(m)        s receives Request(m)        -> Grant(m, next) to the sender; next += 1
 //   multicast(m,t)  sender receives Grant(m, t)  -> sent; Data(m, t) to every member
@@ -60,7 +69,7 @@ struct State {
   std::uint8_t next = 0;               // the sequencer's next ticket
   std::vector<Status> status;          // per message, at its sender
   std::vector<Member> members;
-  std::vector<std::uint8_t> crashed;   // members 0..N-1, then s at index N
+  std::vector<std::uint8_t> crashed;   // members 0..N-1, s at index N, then senders o0..o(S-1)
   std::vector<Message> network;        // a set: kept sorted
   bool operator==(const State&) const = default;
   auto fields() const { return std::tie(next, status, members, crashed, network); }
@@ -87,7 +96,8 @@ class Sequencer {
   static std::size_t kind_of(const Action& a) { return a.index(); }
 
   explicit Sequencer(const Params& params);
-  Sequencer(int procs, int msgs, int crash, Variant variant) : n_(procs), m_(msgs), f_(crash), variant_(variant) {}
+  Sequencer(int procs, int msgs, int crash, Variant variant, int senders = 0)
+      : n_(procs), m_(msgs), f_(crash), variant_(variant), o_(senders) {}
 
   [[nodiscard]] std::vector<State> init_states() const;
   void actions(const State& s, std::vector<Action>& out) const;
@@ -115,15 +125,21 @@ class Sequencer {
 
   [[nodiscard]] int procs() const { return n_; }
   [[nodiscard]] int msgs() const { return m_; }
-  [[nodiscard]] int sender(int m) const { return m % n_; }
+  [[nodiscard]] int senders() const { return o_; }
+  // m's sender: a member in a closed group, o(m mod S) in an open one.
+  [[nodiscard]] int sender(int m) const { return o_ ? n_ + 1 + m % o_ : m % n_; }
   [[nodiscard]] int seq_id() const { return n_; }  // s's index in `crashed`
+  [[nodiscard]] int processes() const { return n_ + 1 + o_; }  // members, s and senders
 
  private:
   void send(State& s, Message msg) const;
-  [[nodiscard]] std::string name(int x) const { return x == n_ ? "s" : proc_name(x); }
+  [[nodiscard]] std::string name(int x) const {
+    return x < n_ ? proc_name(x) : x == n_ ? "s" : "o" + std::to_string(x - n_ - 1);
+  }
 
   int n_, m_, f_;
   Variant variant_;
+  int o_;  // senders outside the group; 0: closed
 };
 
 }  // namespace agree::model::sequencer

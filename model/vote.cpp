@@ -12,15 +12,17 @@ std::string vote_name(Vote v) { return v == Vote::Proceed ? "proceed" : "abort";
 std::vector<ParamSpec> VoteProtocol::param_specs() {
   return {
       {"procs", "processes p0..p(N-1), each with a vote", 3, 1, 12, {}, {}},
-      {"rule", "how N - F collected votes decide", 0, 0, 0, {"majority", "unanimous"}, {}},
-      {"crash", "at most this many crashes; a process decides on N - F votes", 0, 0, 11, {}, {}},
+      {"rule", "how the collected votes decide", 0, 0, 0, {"majority", "unanimous"}, {}},
+      {"crash", "at most this many crashes", 0, 0, 11, {}, {}},
+      {"quorum", "decide on N - F votes (n-f) or wait for every vote (all)", 0, 0, 0, {"n-f", "all"}, {}, true},
   };
 }
 
 VoteProtocol::VoteProtocol(const Params& p)
     : n_(static_cast<int>(p.get("procs"))),
       rule_(p.choice("rule") == "unanimous" ? Rule::Unanimous : Rule::Majority),
-      f_(static_cast<int>(p.get("crash"))) {
+      f_(static_cast<int>(p.get("crash"))),
+      quorum_(p.choice("quorum") == "all" ? Quorum::All : Quorum::NMinusF) {
   if (f_ >= n_)
     throw ParamError("crash: " + std::to_string(f_) + " must be below the " + std::to_string(n_) +
                      " processes (a process decides on N - F >= 1 votes)");
@@ -82,7 +84,7 @@ std::optional<State> VoteProtocol::next_state(State s, const Action& a) const {
                    q.received[static_cast<std::size_t>(x.p)] = x.v;
                    const auto entries = std::count_if(q.received.begin(), q.received.end(),
                                                       [](const auto& v) { return v.has_value(); });
-                   if (entries == n_ - f_) q.decision = decide(q.received);
+                   if (entries == quorum_size()) q.decision = decide(q.received);
                  },
                  [&](const Crash& x) {
                    s.procs[static_cast<std::size_t>(x.p)].crashed = true;
@@ -91,6 +93,32 @@ std::optional<State> VoteProtocol::next_state(State s, const Action& a) const {
              },
              a);
   return s;
+}
+
+std::vector<std::string> VoteProtocol::lanes() const {
+  std::vector<std::string> out;
+  for (int p = 0; p < n_; ++p) out.push_back(proc_name(p));
+  return out;
+}
+
+std::vector<Event> VoteProtocol::events(const State& before, const Action& a, const State& after) const {
+  std::vector<Event> ev;
+  std::visit(overloaded{
+                 [&](const Broadcast& x) {
+                   const std::string label = "Vote(" + vote_name(before.procs[static_cast<std::size_t>(x.p)].vote) + ")";
+                   for (int q = 0; q < n_; ++q)  // a vote to a crashed process is discarded: no arrow
+                     if (!before.procs[static_cast<std::size_t>(q)].crashed) ev.push_back({Event::Send, x.p, q, label});
+                 },
+                 [&](const Tally& x) {
+                   ev.push_back({Event::Receive, x.p, x.q, "Vote(" + vote_name(x.v) + ")"});
+                   const auto& was = before.procs[static_cast<std::size_t>(x.q)].decision;
+                   const auto& now = after.procs[static_cast<std::size_t>(x.q)].decision;
+                   if (!was && now) ev.push_back({Event::Decide, x.q, -1, "decide " + vote_name(*now)});
+                 },
+                 [&](const Crash& x) { ev.push_back({Event::Crash, x.p, -1, "crash"}); },
+             },
+             a);
+  return ev;
 }
 
 std::string VoteProtocol::format_action(const Action& a) const {

@@ -7,6 +7,10 @@
 // strictly more of the votes it counted say proceed; under `unanimous` iff all
 // do. Two processes that counted different quorums can decide differently
 // ("P3 wants to abort but the majority proceeds"): with F > 0 agreement fails.
+// With `quorum all` a process waits for every vote, as the course notes'
+// unanimous consensus does ("if some process doesn't respond, not gonna get
+// all vote"): everyone decides on the same N votes, so agreement holds, but
+// one crash before its broadcast leaves everybody waiting: termination fails.
 //
 // Exactly protocols.md §vote and its conventions for asynchronous models: the
 // network is the set of in-flight Vote(p, v) messages, each to one receiver.
@@ -14,7 +18,7 @@
 //   broadcast(p)   p alive, not sent_p -> sent_p; Vote(p, vote_p) to every process
 //   tally(q, p)    q receives Vote(p, v) -> if q decided: consumed, nothing else;
 //                  else received_q[p] := v and, in the step received_q reaches
-//                  N - F entries, q decides by the rule (a majority tie: abort)
+//                  N - F entries (quorum all: N), q decides by the rule (a majority tie: abort)
 //   crash(p)       p alive, fewer than F crashed -> p crashed; Vote(_, _) to p discarded
 //
 // Properties: agreement (no two processes, crashed ones included, decided
@@ -40,6 +44,7 @@
 #include <variant>
 #include <vector>
 
+#include "agree/model/events.hpp"
 #include "agree/model/protocol.hpp"
 
 namespace agree::model::vote {
@@ -86,13 +91,15 @@ class VoteProtocol {
   static constexpr std::string_view kSummary = "majority or unanimous vote on N - F collected votes";
   static constexpr int kVersion = 1;
   enum class Rule { Majority, Unanimous };
+  enum class Quorum { NMinusF, All };
 
   static std::vector<ParamSpec> param_specs();
   static std::vector<std::string_view> action_kinds() { return {"broadcast", "tally", "crash"}; }
   static std::size_t kind_of(const Action& a) { return a.index(); }
 
   explicit VoteProtocol(const Params& params);
-  VoteProtocol(int procs, Rule rule, int crash) : n_(procs), rule_(rule), f_(crash) {}
+  VoteProtocol(int procs, Rule rule, int crash, Quorum quorum = Quorum::NMinusF)
+      : n_(procs), rule_(rule), f_(crash), quorum_(quorum) {}
 
   [[nodiscard]] std::vector<State> init_states() const;
   void actions(const State& s, std::vector<Action>& out) const;
@@ -116,13 +123,21 @@ class VoteProtocol {
   // (sound) but may store one class more than once.
   [[nodiscard]] State representative(const State& s) const;
 
+  // Sequence-chart hooks (model/events.hpp): a Vote message per arrow, the
+  // decision where it is taken.
+  [[nodiscard]] std::vector<std::string> lanes() const;
+  [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
+
   // The rule applied to a full quorum of received votes.
   [[nodiscard]] Vote decide(const std::vector<std::optional<Vote>>& received) const;
+  // How many votes a process waits for: N - F, or N under `quorum all`.
+  [[nodiscard]] int quorum_size() const { return quorum_ == Quorum::All ? n_ : n_ - f_; }
 
  private:
   int n_;
   Rule rule_;
   int f_;
+  Quorum quorum_;
 };
 
 std::string vote_name(Vote v);  // "proceed" | "abort"

@@ -145,6 +145,13 @@ TEST_CASE("reduction: every reduction gives the verdicts of --reduce none", "[re
       {"isis", "procs=2 msgs=2"},
       {"isis", "procs=3 msgs=2 variant=no-tiebreak"},
       {"isis", "procs=2 msgs=2 crash=1"},
+      {"sequencer", "procs=2 msgs=2 senders=1 crash=1"},        // open groups
+      {"sequencer", "procs=3 msgs=2 senders=2 variant=no-holdback"},
+      {"isis", "procs=2 msgs=2 senders=2"},
+      {"isis", "procs=2 msgs=2 senders=2 crash=1"},
+      {"isis", "procs=1 msgs=2 senders=2 crash=1"},
+      {"isis", "procs=3 msgs=2 senders=2 variant=no-tiebreak"},
+      {"vote", "procs=3 crash=1 quorum=all"},
       {"twophase", "rms=3"},
       {"twophase", "rms=4 variant=eager-commit"},
       {"vote", "procs=3 rule=majority crash=0"},

@@ -78,7 +78,8 @@ checker::Report check(const VoteProtocol& p, bool keep_going = false) {
 // small integers (votes as bits, sent/crashed as bit sets, the network as the
 // N*N bit set of (sender, receiver) pairs, per process the bit set of senders
 // counted and the decision), explored with a std::set.
-std::uint64_t brute_force_vote(int n, bool unanimous, int f) {
+std::uint64_t brute_force_vote(int n, bool unanimous, int f, bool quorum_all = false) {
+  const int quorum = quorum_all ? n : n - f;
   using S = std::vector<int>;  // votes, sent, crashed, network, recv[n], dec[n] (-1, 0 proceed, 1 abort)
   const int kVotes = 0, kSent = 1, kCrashed = 2, kNet = 3, kRecv = 4, kDec = 4 + n;
   std::set<S> seen;
@@ -110,9 +111,9 @@ std::uint64_t brute_force_vote(int n, bool unanimous, int f) {
         if (at(t, kDec + q) < 0) {
           at(t, kRecv + q) |= 1 << p;
           const int counted = at(t, kRecv + q);
-          if (std::popcount(static_cast<unsigned>(counted)) == n - f) {
+          if (std::popcount(static_cast<unsigned>(counted)) == quorum) {
             const int aborts = std::popcount(static_cast<unsigned>(counted & s[kVotes]));
-            const int proceeds = n - f - aborts;
+            const int proceeds = quorum - aborts;
             at(t, kDec + q) = unanimous ? (aborts == 0 ? 0 : 1) : (proceeds > aborts ? 0 : 1);
           }
         }
@@ -298,6 +299,44 @@ TEST_CASE("vote: with crashes, the counts match an independent brute force", "[v
   }
 }
 
+TEST_CASE("vote: quorum all keeps agreement and loses termination to one crash", "[vote][counts][quorum]") {
+  // Waiting for every vote: all decide on the same N votes, so no two decide
+  // differently; a process that crashes before its broadcast leaves everyone
+  // waiting. The counts: the brute force above and tests/independent/counts.py
+  // (COUNTS.md: 300, 23,328 and 40,824), both written from protocols.md.
+  struct Row {
+    int n;
+    Rule rule;
+    int f;
+    std::uint64_t states;
+  };
+  const Row rows[] = {{2, Rule::Majority, 1, 300},     {2, Rule::Unanimous, 1, 300}, {3, Rule::Majority, 1, 23'328},
+                      {3, Rule::Unanimous, 2, 40'824}, {3, Rule::Majority, 0, 5'832}};
+  for (const auto& row : rows) {
+    INFO("procs " << row.n << " crash " << row.f << (row.rule == Rule::Majority ? " majority" : " unanimous"));
+    const VoteProtocol p(row.n, row.rule, row.f, VoteProtocol::Quorum::All);
+    CHECK(p.quorum_size() == row.n);
+    const auto r = check(p, true);
+    CHECK(r.distinct_states == row.states);
+    CHECK(brute_force_vote(row.n, row.rule == Rule::Unanimous, row.f, true) == row.states);
+    REQUIRE(r.violations.size() == (row.f > 0 ? 1u : 0u));
+    if (row.f > 0) CHECK(r.violations[0].property == "termination");
+  }
+}
+
+TEST_CASE("vote: quorum all waits for the N-th vote", "[vote][quorum]") {
+  const VoteProtocol p(3, Rule::Majority, 1, VoteProtocol::Quorum::All);
+  State s = p.init_states()[1];  // votes proceed, proceed, abort
+  for (int x = 0; x < 3; ++x) s = *p.next_state(s, model::vote::Broadcast{x});
+  s = *p.next_state(s, model::vote::Tally{0, 0, Vote::Proceed});
+  s = *p.next_state(s, model::vote::Tally{0, 1, Vote::Proceed});
+  CHECK_FALSE(s.procs[0].decision);  // two of three: n-f would decide here, all waits
+  s = *p.next_state(s, model::vote::Tally{0, 2, Vote::Abort});
+  CHECK(s.procs[0].decision == Vote::Proceed);
+  const VoteProtocol q(3, Rule::Majority, 1);
+  CHECK(q.quorum_size() == 2);
+}
+
 TEST_CASE("vote: majority with one crash disagrees in 7 steps", "[vote]") {
   const VoteProtocol p(3, Rule::Majority, 1);
   const auto r = check(p);
@@ -347,4 +386,23 @@ TEST_CASE("known counterexamples of vote, floodset and twophase replay", "[vote]
     ++replayed;
   }
   CHECK(replayed >= 5);
+}
+
+TEST_CASE("vote: chart events, a Vote per arrow and the decision where it is taken", "[vote][render]") {
+  const VoteProtocol p(3, Rule::Majority, 1);
+  State s = p.init_states()[1];  // proceed, proceed, abort
+  const State crashed = *p.next_state(s, model::vote::Crash{2});
+  auto ev = p.events(crashed, model::vote::Broadcast{0}, *p.next_state(crashed, model::vote::Broadcast{0}));
+  REQUIRE(ev.size() == 2);  // none to the crashed p2, whose copy is discarded
+  CHECK(ev[0] == model::Event{model::Event::Send, 0, 0, "Vote(proceed)"});
+  CHECK(ev[1] == model::Event{model::Event::Send, 0, 1, "Vote(proceed)"});
+  for (int x = 0; x < 3; ++x) s = *p.next_state(s, model::vote::Broadcast{x});
+  const State one = *p.next_state(s, model::vote::Tally{0, 0, Vote::Proceed});
+  ev = p.events(s, model::vote::Tally{0, 0, Vote::Proceed}, one);
+  CHECK(ev == std::vector<model::Event>{{model::Event::Receive, 0, 0, "Vote(proceed)"}});
+  const State two = *p.next_state(one, model::vote::Tally{0, 2, Vote::Abort});  // N - F = 2: p0 decides
+  ev = p.events(one, model::vote::Tally{0, 2, Vote::Abort}, two);
+  REQUIRE(ev.size() == 2);
+  CHECK(ev[1] == model::Event{model::Event::Decide, 0, -1, "decide abort"});
+  CHECK(p.lanes() == std::vector<std::string>{"p0", "p1", "p2"});
 }
