@@ -16,12 +16,15 @@ namespace {
 
 const std::vector<SuiteRow> kBuiltinRows = {
       // ---- sequencer
-      {"sequencer", "procs=2 msgs=2", "holds", "", 0, "tickets give one order"},
+      {"sequencer", "procs=2 msgs=2", "holds", "", 74, "tickets give one order (walkthrough sequencer)"},
+      {"sequencer", "procs=2 msgs=2 variant=no-holdback", "violated", "total-order", 0,
+       "without the hold-back queue two members deliver in receipt order (walkthrough sequencer)"},
       {"sequencer", "procs=3 msgs=3", "holds", "", 5'462, "count cross-checked with SPIN"},
       {"sequencer", "procs=3 msgs=2 variant=no-holdback", "violated", "total-order", 0,
        "delivering on receipt breaks the order"},
       {"sequencer", "procs=2 msgs=2 crash=1", "violated", "termination", 0,
        "a crashed sequencer blocks every member"},
+      {"sequencer", "procs=3 msgs=2 senders=2", "holds", "", 202, "an open group counts as the closed one (crash 0)"},
       // ---- isis
       {"isis", "procs=3 msgs=2", "holds", "", 5'780, "count cross-checked with SPIN"},
       {"isis", "procs=2 msgs=3", "holds", "", 35'288, "count cross-checked with SPIN"},
@@ -31,11 +34,18 @@ const std::vector<SuiteRow> kBuiltinRows = {
        "delivering on Agreed skips earlier messages"},
       {"isis", "procs=3 msgs=2 crash=1", "violated", "termination", 0,
        "the sender waits forever for a crashed process's proposal"},
+      {"isis", "procs=2 msgs=2 senders=2", "holds", "", 436, "the notes' open group: P1, P2 multicast into {P3, P4} (walkthrough isis)"},
+      {"isis", "procs=2 msgs=2 senders=2 variant=no-tiebreak", "violated", "total-order", 0,
+       "the open group's two agreed numbers tie (walkthrough isis)"},
+      {"isis", "procs=1 msgs=2 senders=1 crash=1", "holds", "", 102, "one member: its crash leaves nobody waiting"},
       // ---- vote
-      {"vote", "procs=3", "holds", "", 5'832, "crash 0: 2^N (1 + 2^N)^N states, every process counts every vote"},
+      {"vote", "procs=3", "holds", "", 5'832, "crash 0: 2^N (1 + 2^N)^N states; P3's abort is outvoted (walkthrough vote)"},
       {"vote", "procs=3 rule=unanimous", "holds", "", 5'832, "crash 0: unanimity on all N votes agrees"},
       {"vote", "procs=3 rule=majority crash=1", "violated", "agreement", 0,
-       "quorums of N - F votes differ: one proceeds, one ties and aborts"},
+       "quorums of N - F votes differ: one proceeds, one ties and aborts (walkthrough vote)"},
+      {"vote", "procs=3 rule=majority crash=1 quorum=all", "violated", "termination", 0,
+       "waiting for every vote: one crash and nobody decides (walkthrough vote)"},
+      {"vote", "procs=3 rule=majority quorum=all", "holds", "", 5'832, "crash 0: quorum all is quorum n-f"},
       {"vote", "procs=3 rule=unanimous crash=1", "violated", "agreement", 0,
        "a quorum that missed the abort vote proceeds"},
       // ---- floodset
@@ -54,12 +64,12 @@ const std::vector<SuiteRow> kBuiltinRows = {
       {"twophase", "rms=3 variant=eager-commit", "violated", "consistency", 0,
        "committing on one Prepared lets another RM abort"},
       // ---- om
-      {"om", "generals=3 traitors=1", "violated", "IC2", 0, "three generals cannot beat one traitor"},
-      {"om", "generals=4 traitors=1", "holds", "", 0, "N > 3T: OM(1) with four generals, all 32 strategies"},
+      {"om", "generals=3 traitors=1", "violated", "IC2", 0, "three generals cannot beat one traitor (walkthrough generals)"},
+      {"om", "generals=4 traitors=1", "holds", "", 0, "N > 3T: OM(1) with four generals, all 32 strategies (walkthrough generals)"},
       {"om", "generals=4 traitors=2", "violated", "IC1", 0, "OM(2) needs seven generals against two traitors"},
       {"om", "generals=7 traitors=1", "holds", "", 0, "OM(1) with seven generals"},
       // ---- sm
-      {"sm", "generals=3 traitors=1", "holds", "", 0, "signed messages: three generals beat one traitor"},
+      {"sm", "generals=3 traitors=1", "holds", "", 0, "signed messages: three generals beat one traitor (walkthrough generals)"},
       {"sm", "generals=4 traitors=2", "holds", "", 0, "SM(2) holds for any number of generals"},
       {"sm", "generals=4 traitors=2 rounds=1", "violated", "IC1", 0, "more traitors than rounds"},
       {"sm", "generals=3 traitors=1 rounds=0", "violated", "IC1", 0, "SM(0): a traitor commander splits the lieutenants"},

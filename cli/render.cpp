@@ -2,10 +2,12 @@
 //
 // Replays the trace through its model and prints a message sequence chart
 // (counterexamples/chart.hpp): to stdout, or to FILE written atomically. With
-// -o and no --format, the format follows the file's extension (.svg, .html,
-// .mmd, anything else text).
+// -o the format follows the file's extension (.txt, .mmd, .svg, .html) unless
+// --format names one; an extension that names another format, or none without
+// --format, is an error (exit 2), and so is an existing FILE without --force.
 #include "agree/cli/render.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -54,24 +56,45 @@ struct Flags {
   std::string file;
   std::string format;
   std::string out;
+  bool force = false;
 } flags;
 
+// The format a file name asks for: "" when its extension names none.
 std::string format_for(const std::string& path) {
-  const auto ends = [&](const std::string& ext) {
-    return path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
-  };
-  if (ends(".svg")) return "svg";
-  if (ends(".html") || ends(".htm")) return "html";
-  if (ends(".mmd") || ends(".mermaid")) return "mermaid";
-  return "text";
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".svg") return "svg";
+  if (ext == ".html" || ext == ".htm") return "html";
+  if (ext == ".mmd" || ext == ".mermaid") return "mermaid";
+  if (ext == ".txt") return "text";
+  return "";
+}
+
+// The format to write, or a one-line reason why -o and --format do not fit.
+std::string choose_format(std::string& problem) {
+  if (flags.out.empty() || flags.out == "-") return flags.format.empty() ? "text" : flags.format;
+  const std::string by_name = format_for(flags.out);
+  const std::string ext = std::filesystem::path(flags.out).extension().string();
+  if (flags.format.empty() && by_name.empty())
+    problem = "-o " + flags.out + ": " + (ext.empty() ? "no extension" : "'" + ext + "' is not a format agree writes") +
+              " (.txt, .mmd, .svg, .html); name one with --format";
+  else if (!flags.format.empty() && !by_name.empty() && by_name != flags.format)
+    problem = "-o " + flags.out + " names " + by_name + ", --format says " + flags.format + ": make them agree";
+  return flags.format.empty() ? by_name : flags.format;
 }
 
 int run_render() {
+  std::string problem;
+  const std::string format = choose_format(problem);
+  if (problem.empty() && !flags.force && !flags.out.empty() && flags.out != "-" && std::filesystem::exists(flags.out))
+    problem = flags.out + " exists; render replaces a file only with --force";
+  if (!problem.empty()) {
+    std::cerr << "agree: error: " << problem << '\n';
+    return cli::kExitUsage;
+  }
   const auto trace = counterexamples::read_trace_file(flags.file);
   const cli::Entry& e = cli::trace_entry(trace, flags.file);
   const model::Params params = cli::trace_params(e, trace, flags.file);
   const counterexamples::Chart chart = e.chart(params, trace, flags.file);
-  const std::string format = !flags.format.empty() ? flags.format : flags.out.empty() ? "text" : format_for(flags.out);
   const std::string text = counterexamples::render(chart, format);
   if (flags.out.empty() || flags.out == "-") {
     std::cout << text;
@@ -93,8 +116,11 @@ Command render_command() {
       auto* c = app.add_subcommand("render", "draw a counterexample trace as a message sequence chart");
       c->add_option("trace", flags.file, "the trace file")->required();
       c->add_option("--format", flags.format, "text, mermaid, svg or html (default: from -o's extension, else text)")
-          ->check(CLI::IsMember({"text", "mermaid", "svg", "html"}));
-      c->add_option("-o,--output", flags.out, "write to FILE (atomically) instead of stdout");
+          ->check(CLI::IsMember({"text", "mermaid", "svg", "html"}))
+          ->type_name("FORMAT");
+      c->add_option("-o,--output", flags.out, "write to FILE (.txt, .mmd, .svg, .html; atomically) instead of stdout")
+          ->type_name("FILE");
+      c->add_flag("--force", flags.force, "replace FILE if it exists (otherwise render refuses)");
       return c;
     },
     [] { return run_render(); }};
