@@ -30,6 +30,7 @@
 
 #include "agree/checker/checkpoint.hpp"
 #include "agree/checker/options.hpp"
+#include "agree/model/suggest.hpp"
 #include "agree/properties/property.hpp"
 
 namespace agree::checker {
@@ -46,6 +47,8 @@ class Monitor {
   // Selects the properties; names them in r.checked and r.reachability.
   // Throws std::invalid_argument for a --property the model does not have.
   Monitor(std::vector<Prop> all, const Options& o, Report& r) : keep_going_(o.keep_going) {
+    std::vector<std::string> names;  // every property, for the message about an unknown one
+    for (const auto& p : all) names.push_back(p.name);
     for (auto& p : all) {
       bool wanted = o.properties.empty() || p.expectation == properties::Expectation::Sometimes;
       for (const auto& n : o.properties) wanted = wanted || n == p.name;
@@ -59,10 +62,8 @@ class Monitor {
       }
     }
     for (const auto& n : o.properties) {
-      bool known = false;
-      for (const auto& c : r.checked) known = known || c == n;
-      for (const auto& x : sometimes_) known = known || x.name == n;
-      if (!known) throw std::invalid_argument("unknown property '" + n + "'");
+      if (std::find(names.begin(), names.end(), n) != names.end()) continue;
+      throw std::invalid_argument(model::unknown("property", n, names));
     }
     reached_ = std::vector<std::atomic<bool>>(sometimes_.size());
     violated_ = std::vector<std::atomic<bool>>(always_.size() + terminal_.size());

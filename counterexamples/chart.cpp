@@ -1,4 +1,5 @@
 #include "agree/counterexamples/chart.hpp"
+#include "agree/counterexamples/render_json.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -95,6 +96,8 @@ std::string render(const Chart& c, std::string_view format) {
   if (format == "mermaid") return render_mermaid(c);
   if (format == "svg") return render_svg(c);
   if (format == "html") return render_html(c);
+  if (format == "json") return render_json(c, 2);
+  if (format == "itf") return render_itf(c, 2);
   throw std::invalid_argument("unknown format '" + std::string(format) + "' (known: " + std::string(kRenderFormats) + ")");
 }
 

@@ -58,6 +58,10 @@ struct Chart {
   bool reproduced = false;            // the property fails in the last state (a witness: is reached)
   bool witness = false;               // the property is a reachability one: the trace shows a run that reaches it
   std::string outcome;                // one line: "total-order is violated after step 16"
+  std::string explanation;            // why, in words (the property's explain); "" when it has none
+  // What the fields of the state mean, once ("A": "largest agreed number seen"):
+  // the protocol's glossary() hook, empty without it.
+  std::vector<std::pair<std::string, std::string>> glossary;
 
   [[nodiscard]] std::size_t violating_row() const { return rows.empty() ? 0 : rows.size() - 1; }
   [[nodiscard]] std::string title() const;  // "isis procs=3 ...: total-order violated after 16 steps"
@@ -67,14 +71,15 @@ struct Chart {
 // lanes from the action text. Called by build_chart.
 void finish_chart(Chart& c);
 
-// The printers. render() picks one by name: text, mermaid, svg, html; it
+// The printers. render() picks one by name: text, mermaid, svg, html, json, itf
+// (the last two in counterexamples/render_json.hpp); it
 // throws std::invalid_argument for another name.
 [[nodiscard]] std::string render_text(const Chart& c);
 [[nodiscard]] std::string render_mermaid(const Chart& c);
 [[nodiscard]] std::string render_svg(const Chart& c);
 [[nodiscard]] std::string render_html(const Chart& c);
 [[nodiscard]] std::string render(const Chart& c, std::string_view format);
-inline constexpr std::string_view kRenderFormats = "text, mermaid, svg, html";
+inline constexpr std::string_view kRenderFormats = "text, mermaid, svg, html, json, itf";
 
 namespace detail {
 std::string xml_escape(std::string_view s);
@@ -130,10 +135,12 @@ Chart build_chart(const P& p, const Trace& t, const std::string& file) {
     s = std::move(after);
   }
   c.witness = prop->expectation == properties::Expectation::Sometimes;
+  c.glossary = model::glossary_of(p);
   c.reproduced = reproduces(p, *prop, *s);
   c.outcome = c.reproduced ? outcome_text(t.property, c.witness, t.steps.size())
               : c.witness  ? "not reproduced: " + t.property + " is not reached at the end of the trace"
                            : "not reproduced: " + t.property + " holds at the end of the trace";
+  if (c.reproduced && !c.witness && prop->explain) c.explanation = prop->explain(*s);
   finish_chart(c);
   return c;
 }

@@ -4,12 +4,16 @@
 // clicking a step (in the list or on the chart) shows the full state after it
 // (describe) with the fields that changed highlighted and their previous
 // values. No network, no external file: inline CSS and JavaScript, the rows
-// as JSON in a <script type="application/json"> element.
+// as JSON in a <script type="application/json"> element. The chart scales to
+// the width of its pane (the list goes under it in a narrow window); the
+// title is the page's, once; the header says why the property fails and who
+// the traitors are, the state panel what the fields mean.
+#include <cmath>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
-#include "agree/counterexamples/chart.hpp"
+#include "agree/counterexamples/svg_layout.hpp"  // detail::traitor_lanes
 
 namespace agree::counterexamples {
 
@@ -17,29 +21,32 @@ namespace {
 
 constexpr const char* kStyle = R"css(
   * { box-sizing: border-box; }
-  body { margin: 0; font-family: 'DejaVu Sans', Arial, sans-serif; color: #212529; background: #f1f3f5; }
-  header { padding: 12px 20px; background: #1c4e9c; color: #fff; }
+  body { margin: 0; font-family: 'DejaVu Sans', Arial, sans-serif; color: #212529; background: #f1f3f5;
+         display: flex; flex-direction: column; height: 100vh; }
+  header { flex: none; padding: 12px 20px; background: #1c4e9c; color: #fff; }
   header h1 { margin: 0; font-size: 18px; }
   header p { margin: 4px 0 0; font-size: 14px; }
   header p.violated { color: #ffd8d8; font-weight: bold; }
   header p.reached { color: #d8ffd8; font-weight: bold; }
-  main { display: flex; align-items: flex-start; gap: 12px; padding: 12px; }
-  #chart-pane { flex: 1 1 auto; overflow: auto; background: #fff; border: 1px solid #dee2e6; max-height: calc(100vh - 90px); }
+  header p#traitors { color: #f3d9fa; }
+  main { flex: 1 1 auto; min-height: 0; display: flex; align-items: flex-start; gap: 12px; padding: 12px; }
+  #chart-pane { flex: 1 1 auto; min-width: 0; max-height: 100%; overflow: auto; background: #fff; border: 1px solid #dee2e6; }
+  #chart-pane svg.agree-chart { display: block; width: 100%; height: auto; }
   #chart-pane rect.row, #chart-pane text.action { cursor: pointer; }
   #chart-pane rect.row.selected { fill: #fff3bf; stroke: #f08c00; stroke-width: 2; }
-  aside { flex: 0 0 440px; display: flex; flex-direction: column; gap: 10px; max-height: calc(100vh - 90px); }
+  aside { flex: 0 0 440px; min-height: 0; max-height: 100%; display: flex; flex-direction: column; gap: 10px; }
   #controls { display: flex; align-items: center; gap: 6px; background: #fff; border: 1px solid #dee2e6; padding: 8px; }
   #controls input { flex: 1; }
   #controls button { font-size: 14px; width: 34px; }
   #position { font-size: 13px; min-width: 96px; text-align: right; }
-  #steps { margin: 0; padding: 6px 8px 6px 44px; overflow: auto; max-height: 34vh; background: #fff; border: 1px solid #dee2e6;
-           font-family: 'DejaVu Sans Mono', Menlo, monospace; font-size: 12.5px; }
+  #steps { position: relative; margin: 0; padding: 6px 8px 6px 44px; overflow: auto; flex: none; max-height: 34vh; background: #fff;
+           border: 1px solid #dee2e6; font-family: 'DejaVu Sans Mono', Menlo, monospace; font-size: 12.5px; }
   #steps li { padding: 2px 6px; cursor: pointer; border-radius: 3px; }
   #steps li:hover { background: #e7f0fb; }
   #steps li.violation { color: #c92a2a; font-weight: bold; }
   #steps li.reached { color: #2b8a3e; font-weight: bold; }
   #steps li.selected { background: #fff3bf; outline: 1px solid #f08c00; }
-  #state { background: #fff; border: 1px solid #dee2e6; padding: 8px 10px; overflow: auto; }
+  #state { background: #fff; border: 1px solid #dee2e6; padding: 8px 10px; overflow: auto; min-height: 0; }
   #state h2 { font-size: 14px; margin: 0 0 4px; }
   #changes { font-size: 12.5px; margin: 0 0 6px; color: #495057; }
   #state table { border-collapse: collapse; width: 100%; font-family: 'DejaVu Sans Mono', Menlo, monospace; font-size: 12px; }
@@ -47,8 +54,11 @@ constexpr const char* kStyle = R"css(
   #state td { padding: 2px 0; word-break: break-word; }
   #state tr.changed th, #state tr.changed td.value { color: #c92a2a; font-weight: bold; }
   #state td.was { color: #868e96; padding-left: 8px; }
+  #glossary { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 10px 0 0; padding-top: 6px;
+              border-top: 1px solid #dee2e6; font-size: 12px; color: #495057; }
+  #glossary dt { font-family: 'DejaVu Sans Mono', Menlo, monospace; font-weight: bold; }
+  #glossary dd { margin: 0; }
 )css";
-
 constexpr const char* kScript = R"js(
 (function () {
   'use strict';
@@ -64,6 +74,11 @@ constexpr const char* kScript = R"js(
     if (cls) el.className = cls;
     return el;
   }
+  function reveal(el, box) {
+    var b = box.getBoundingClientRect(), e = el.getBoundingClientRect();
+    if (e.top < b.top) box.scrollTop -= b.top - e.top;
+    else if (e.bottom > b.bottom) box.scrollTop += e.bottom - b.bottom;
+  }
   function show(r) {
     r = Math.max(0, Math.min(rows.length - 1, r));
     current = r;
@@ -71,8 +86,11 @@ constexpr const char* kScript = R"js(
     var row = rows[r];
     items.forEach(function (li) { li.classList.toggle('selected', Number(li.dataset.row) === r); });
     bands.forEach(function (b) { b.classList.toggle('selected', Number(b.getAttribute('data-row')) === r); });
+    // Scroll the step list and the chart (not the page) to the selected step.
     var sel = document.querySelector('#steps li.selected');
-    if (sel && sel.scrollIntoView) sel.scrollIntoView({ block: 'nearest' });
+    if (sel) reveal(sel, document.getElementById('steps'));
+    var band = document.querySelector('#chart-pane rect.row.selected');
+    if (band) reveal(band, document.getElementById('chart-pane'));
     document.getElementById('position').textContent = 'step ' + row.step + ' of ' + (rows.length - 1);
     document.getElementById('state-title').textContent =
         r === 0 ? 'Initial state (' + row.action + ')' : 'State after step ' + row.step + ': ' + row.action;
@@ -113,15 +131,14 @@ constexpr const char* kScript = R"js(
 })();
 )js";
 
-}  // namespace
-
-std::string render_html(const Chart& c) {
-  using detail::xml_escape;
+// The rows (state, changes, events) as JSON for the script, safe inside <script>.
+std::string data_json(const Chart& c) {
   nlohmann::json j;
   j["title"] = c.title();
   j["outcome"] = c.outcome;
   j["violating"] = c.violating_row();
   j["lanes"] = c.lanes;
+  j["traitors"] = detail::traitor_lanes(c);
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& row : c.rows) {
     nlohmann::json state = nlohmann::json::array();
@@ -135,16 +152,44 @@ std::string render_html(const Chart& c) {
   std::string json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   // Inside <script>, "</" could close the element early.
   for (std::size_t p = json.find("</"); p != std::string::npos; p = json.find("</", p + 3)) json.replace(p, 2, "<\\/");
+  return json;
+}
 
-  const std::string title = c.title();
+// The chart scales to its pane's width, never above its own size nor below
+// 60% of it (the pane scrolls then). Beside the step list it would shrink
+// below 80%: the list and the state go under it instead.
+std::string fit_style(const std::string& svg) {
+  const auto at = svg.find(" width=\"");
+  const double width = at == std::string::npos ? 1000 : std::stod(svg.substr(at + 8));
+  const int w = static_cast<int>(std::ceil(width));
+  const int narrow = static_cast<int>(std::ceil(0.8 * width)) + 24 + 12 + 440 + 2 + 16;  // padding, gap, aside, border, scroll bar
   std::ostringstream o;
-  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-    << "<title>" << xml_escape(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
-  o << "<header><h1>" << xml_escape(title) << "</h1><p id=\"outcome\" class=\"" << (!c.reproduced ? "held" : c.witness ? "reached" : "violated") << "\">"
-    << xml_escape(c.outcome) << (c.generic ? " (drawn without an events() hook: one mark per step)" : "")
-    << "</p></header>\n<main>\n";
-  o << "<section id=\"chart-pane\">\n" << detail::svg(c, false) << "</section>\n";
+  o << "<style>\n  #chart-pane svg.agree-chart { max-width: " << w << "px; min-width: " << static_cast<int>(0.6 * width) << "px; }\n"
+    << "  @media (max-width: " << narrow << "px) {\n"
+    << "    body { display: block; height: auto; }\n"
+    << "    main { flex-direction: column; align-items: stretch; }\n"
+    << "    #chart-pane { flex: none; max-height: calc(100vh - 100px); }\n"
+    << "    aside { flex: none; max-height: none; }\n  }\n</style>\n";
+  return o.str();
+}
+
+// The title (once: the chart inline has none), the outcome, why, and the traitors.
+void header(std::ostream& o, const Chart& c) {
+  using detail::xml_escape;
+  o << "<header><h1>" << xml_escape(c.title()) << "</h1><p id=\"outcome\" class=\"" << (!c.reproduced ? "held" : c.witness ? "reached" : "violated")
+    << "\">" << xml_escape(c.outcome) << (c.generic ? " (drawn without an events() hook: one mark per step)" : "") << "</p>";
+  if (!c.explanation.empty()) o << "<p id=\"explanation\">why: " << xml_escape(c.explanation) << "</p>";
+  const auto traitor = detail::traitor_lanes(c);
+  std::string names;
+  for (std::size_t l = 0; l < c.lanes.size(); ++l)
+    if (traitor[l]) names += (names.empty() ? "" : ", ") + c.lanes[l];
+  if (!names.empty()) o << "<p id=\"traitors\">" << (names.find(',') == std::string::npos ? "traitor: " : "traitors: ") << xml_escape(names) << "</p>";
+  o << "</header>\n";
+}
+
+// The step slider and list, the state panel (with what the fields mean).
+void aside(std::ostream& o, const Chart& c) {
+  using detail::xml_escape;
   o << "<aside>\n<div id=\"controls\"><button id=\"prev\" title=\"previous step\">&#9664;</button>"
     << "<input id=\"slider\" type=\"range\" min=\"0\" max=\"" << c.violating_row() << "\" value=\"" << c.violating_row()
     << "\" aria-label=\"step\"><button id=\"next\" title=\"next step\">&#9654;</button><span id=\"position\"></span></div>\n";
@@ -155,9 +200,29 @@ std::string render_html(const Chart& c) {
       << xml_escape(r == 0 ? "init " + c.rows[r].action : c.rows[r].action) << "</li>\n";
   }
   o << "</ol>\n";
-  o << "<section id=\"state\"><h2 id=\"state-title\"></h2><p id=\"changes\"></p><table id=\"state-table\"></table></section>\n";
-  o << "</aside>\n</main>\n";
-  o << "<script type=\"application/json\" id=\"agree-data\">" << json << "</script>\n";
+  o << "<section id=\"state\"><h2 id=\"state-title\"></h2><p id=\"changes\"></p><table id=\"state-table\"></table>";
+  if (!c.glossary.empty()) {
+    o << "\n<dl id=\"glossary\">";
+    for (const auto& [field, meaning] : c.glossary) o << "<dt>" << xml_escape(field) << "</dt><dd>" << xml_escape(meaning) << "</dd>";
+    o << "</dl>\n";
+  }
+  o << "</section>\n</aside>\n";
+}
+
+}  // namespace
+
+std::string render_html(const Chart& c) {
+  using detail::xml_escape;
+  const std::string svg = detail::svg(c, false);
+  std::ostringstream o;
+  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    << "<title>" << xml_escape(c.title()) << "</title>\n<style>" << kStyle << "</style>\n" << fit_style(svg) << "</head>\n<body>\n";
+  header(o, c);
+  o << "<main>\n<section id=\"chart-pane\">\n" << svg << "</section>\n";
+  aside(o, c);
+  o << "</main>\n";
+  o << "<script type=\"application/json\" id=\"agree-data\">" << data_json(c) << "</script>\n";
   o << "<script>" << kScript << "</script>\n</body>\n</html>\n";
   return o.str();
 }

@@ -5,10 +5,12 @@
 // receipt, its label naming the step it was sent in; every step starts with a
 // note "N. action" over the lane that acts; a message never received is drawn
 // as an open dashed arrow at its send; traitor lies are dashed arrows marked
-// "LIE"; the violating step is shaded red.
+// "LIE"; the violating step is shaded red; a traitor's participant is
+// named "pN (traitor)". Why the property fails and what the state's fields
+// mean (Chart::explanation, Chart::glossary) are %% comments after the title.
 #include <sstream>
 
-#include "agree/counterexamples/chart.hpp"
+#include "agree/counterexamples/svg_layout.hpp"  // detail::traitor_lanes
 
 namespace agree::counterexamples {
 
@@ -32,7 +34,11 @@ std::string render_mermaid(const Chart& c) {
   std::ostringstream out;
   out << "sequenceDiagram\n";
   out << "  %% " << clean(c.title()) << '\n';
-  for (const auto& l : c.lanes) out << "  participant " << clean(l) << '\n';
+  if (!c.explanation.empty()) out << "  %% why: " << clean(c.explanation) << '\n';
+  for (const auto& [field, meaning] : c.glossary) out << "  %% " << clean(field) << ": " << clean(meaning) << '\n';
+  const std::vector<bool> traitor = detail::traitor_lanes(c);
+  for (std::size_t l = 0; l < c.lanes.size(); ++l)
+    out << "  participant " << clean(c.lanes[l]) << (traitor[l] ? " as " + clean(c.lanes[l]) + " (traitor)" : "") << '\n';
   for (std::size_t r = 1; r < c.rows.size(); ++r) {
     const auto& row = c.rows[r];
     const bool bad = r == c.violating_row() && c.reproduced;

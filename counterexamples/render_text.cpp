@@ -8,12 +8,14 @@
 //
 // One lane per process, one row per step (as many lines as its busiest lane
 // needs); "@N" names the step a received message was sent in; ">>" marks the
-// step after which the property fails. Below the table: messages never
-// received, and the final state's fields that differ from the initial state.
+// step after which the property fails; a traitor's lane is headed
+// "pN (traitor)". Below the table: the outcome, why (Chart::explanation), what
+// the fields mean (Chart::glossary), messages never received, and the final
+// state's fields that differ from the initial state.
 #include <algorithm>
 #include <sstream>
 
-#include "agree/counterexamples/chart.hpp"
+#include "agree/counterexamples/svg_layout.hpp"  // detail::traitor_lanes
 
 namespace agree::counterexamples {
 
@@ -79,6 +81,41 @@ std::vector<std::string> wrap(const std::string& s, std::size_t w) {
   return out;
 }
 
+// Below the table: the outcome, why, what the fields mean, the messages never
+// received and the final state's fields that differ from the initial state.
+void summary(std::ostream& out, const Chart& c) {
+  out << '\n' << (c.reproduced ? ">> " : "   ") << c.outcome << '\n';
+  if (!c.explanation.empty()) out << "   why: " << c.explanation << '\n';
+  if (!c.glossary.empty()) {
+    out << "  ";
+    for (std::size_t i = 0; i < c.glossary.size(); ++i)
+      out << (i ? "; " : " ") << c.glossary[i].first << ": " << c.glossary[i].second;
+    out << '\n';
+  }
+  std::vector<std::string> lost;
+  for (const auto& a : c.arrows)
+    if (a.received == Chart::kNever)
+      lost.push_back(a.label + " " + c.lanes[static_cast<std::size_t>(a.from)] + "->" + c.lanes[static_cast<std::size_t>(a.to)] +
+                     " @" + std::to_string(c.rows[a.sent].step));
+  if (!lost.empty()) {
+    out << "   never received (in flight, or its receiver crashed):";
+    for (std::size_t i = 0; i < lost.size(); ++i) out << (i ? ", " : " ") << lost[i];
+    out << '\n';
+  }
+  if (!c.rows.empty()) {
+    const auto& first = c.rows.front().state;
+    const auto& last = c.rows.back().state;
+    out << "   final state (fields that differ from the initial state):\n";
+    bool any = false;
+    for (std::size_t k = 0; k < last.size(); ++k) {
+      if (k < first.size() && first[k] == last[k]) continue;
+      out << "      " << last[k].first << " = " << last[k].second << '\n';
+      any = true;
+    }
+    if (!any) out << "      (none)\n";
+  }
+}
+
 }  // namespace
 
 std::string render_text(const Chart& c) {
@@ -87,9 +124,13 @@ std::string render_text(const Chart& c) {
   if (c.generic) out << "(no events() hook for " << c.protocol << ": each step is drawn on the first process it names)\n";
   out << '\n';
 
+  // A traitor's lane (one that sends a lie) says so in its header.
+  const std::vector<bool> traitor = detail::traitor_lanes(c);
+  std::vector<std::string> names;
+  for (std::size_t l = 0; l < c.lanes.size(); ++l) names.push_back(c.lanes[l] + (traitor[l] ? " (traitor)" : ""));
   std::vector<std::vector<std::vector<std::string>>> all;
   std::size_t width = 8, action_w = 6;
-  for (const auto& l : c.lanes) width = std::max(width, l.size());
+  for (const auto& l : names) width = std::max(width, l.size());
   for (std::size_t r = 0; r < c.rows.size(); ++r) {
     all.push_back(cells(c, r));
     for (const auto& cell : all.back())
@@ -100,7 +141,7 @@ std::string render_text(const Chart& c) {
   action_w = std::min<std::size_t>(action_w, 40);
 
   std::string head = " step  " + pad("action", action_w);
-  for (const auto& l : c.lanes) head += "  " + pad(l, width);
+  for (const auto& l : names) head += "  " + pad(l, width);
   while (!head.empty() && head.back() == ' ') head.pop_back();
   out << head << '\n';
   std::string rule = " ----  " + std::string(action_w, '-');
@@ -136,29 +177,7 @@ std::string render_text(const Chart& c) {
       if (e.kind == model::Event::Crash && model::event_lane(e) >= 0) crashed[static_cast<std::size_t>(model::event_lane(e))] = true;
   }
 
-  out << '\n' << (c.reproduced ? ">> " : "   ") << c.outcome << '\n';
-  std::vector<std::string> lost;
-  for (const auto& a : c.arrows)
-    if (a.received == Chart::kNever)
-      lost.push_back(a.label + " " + c.lanes[static_cast<std::size_t>(a.from)] + "->" + c.lanes[static_cast<std::size_t>(a.to)] +
-                     " @" + std::to_string(c.rows[a.sent].step));
-  if (!lost.empty()) {
-    out << "   never received (in flight, or its receiver crashed):";
-    for (std::size_t i = 0; i < lost.size(); ++i) out << (i ? ", " : " ") << lost[i];
-    out << '\n';
-  }
-  if (!c.rows.empty()) {
-    const auto& first = c.rows.front().state;
-    const auto& last = c.rows.back().state;
-    out << "   final state (fields that differ from the initial state):\n";
-    bool any = false;
-    for (std::size_t k = 0; k < last.size(); ++k) {
-      if (k < first.size() && first[k] == last[k]) continue;
-      out << "      " << last[k].first << " = " << last[k].second << '\n';
-      any = true;
-    }
-    if (!any) out << "      (none)\n";
-  }
+  summary(out, c);
   return out.str();
 }
 

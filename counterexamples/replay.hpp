@@ -7,6 +7,7 @@
 // longer fits (SPIN's lost_trail), naming the line.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -131,11 +132,56 @@ Trace make_trace(const P& p, const std::string& parameters, const checker::Viola
   return t;
 }
 
+namespace detail {
+
+// The items of a set printed as "{a, b(c, d), e}", split at the top-level
+// commas; nullopt when the text is not of that form.
+inline std::optional<std::vector<std::string>> set_items(const std::string& text) {
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return std::nullopt;
+  std::vector<std::string> items;
+  int depth = 0;
+  std::string cur;
+  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+    const char c = text[i];
+    depth += (c == '(' || c == '[' || c == '{') - (c == ')' || c == ']' || c == '}');
+    if (c == ',' && depth == 0) {
+      items.push_back(cur);
+      cur.clear();
+      if (i + 2 < text.size() && text[i + 1] == ' ') ++i;
+      continue;
+    }
+    cur += c;
+  }
+  if (!cur.empty()) items.push_back(cur);
+  return items;
+}
+
+// "+ Agreed(m0, 2) o0->p1, - Msg(m0) o0->p0": what entered and left a set.
+inline std::string set_change(const std::vector<std::string>& was, const std::vector<std::string>& now) {
+  std::string out;
+  for (const auto& x : now)
+    if (std::find(was.begin(), was.end(), x) == was.end()) out += (out.empty() ? "+ " : ", + ") + x;
+  for (const auto& x : was)
+    if (std::find(now.begin(), now.end(), x) == now.end()) out += (out.empty() ? "- " : ", - ") + x;
+  return out;
+}
+
+}  // namespace detail
+
 // Prints the fields of `now` whose text differs from `before` (all of them
-// when before is null).
+// when before is null). A set-valued field (the network, "{...}") that had
+// items before is printed as what entered it (+) and left it (-).
 inline void print_changes(std::ostream& out, const model::Description* before, const model::Description& now) {
   for (std::size_t i = 0; i < now.size(); ++i) {
     if (before && i < before->size() && (*before)[i] == now[i]) continue;
+    if (before && i < before->size() && (*before)[i].first == now[i].first) {
+      const auto was = detail::set_items((*before)[i].second);
+      const auto is = detail::set_items(now[i].second);
+      if (was && is && !was->empty() && !is->empty()) {
+        out << "      " << now[i].first << ": " << detail::set_change(*was, *is) << '\n';
+        continue;
+      }
+    }
     out << "      " << now[i].first << " = " << now[i].second << '\n';
   }
 }
@@ -159,6 +205,7 @@ void check_identity(const Trace& t, const std::string& file, const std::string& 
 struct ReplayResult {
   bool reproduced = false;  // the recorded property fails in the final state (a witness: is reached)
   std::string message;      // one line saying so, or why not
+  std::string explanation;  // why the property fails, in words (Property::explain), when reproduced
 };
 
 // Replays a parsed trace of P (the header is checked: check_identity), each
@@ -212,6 +259,7 @@ ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::os
               : witness    ? "not reproduced: " + t.property + " is not reached at the end of the trace"
                            : "not reproduced: " + t.property + " holds at the end of the trace" +
                               (prop->expectation == properties::Expectation::Terminal ? " (or the last state is not terminal)" : "");
+  if (r.reproduced && !witness && prop->explain) r.explanation = prop->explain(*s);
   return r;
 }
 

@@ -131,6 +131,38 @@ Description FloodSet::describe(const State& s) const {
   return d;
 }
 
+std::vector<std::string> FloodSet::lanes() const {
+  std::vector<std::string> out;
+  for (int p = 0; p < n_; ++p) out.push_back(proc_name(p));
+  return out;
+}
+
+std::vector<Event> FloodSet::events(const State& before, const Action& action, const State& after) const {
+  const Round& a = std::get<Round>(action);
+  std::vector<Event> ev;
+  std::size_t crashing = 0;  // index into a.reach of the next crashing process
+  for (int p = 0; p < n_; ++p) {
+    const Proc& from = before.procs[static_cast<std::size_t>(p)];
+    if (!from.alive) continue;
+    const bool crashes = a.crash >> p & 1u;
+    const std::uint32_t reach = crashes ? a.reach[crashing++] : ~0u;
+    const std::string label = "W=" + w_text(from.w);
+    for (int q = 0; q < n_; ++q)
+      if (q != p && after.procs[static_cast<std::size_t>(q)].alive && (reach >> q & 1u)) {
+        ev.push_back({Event::Send, p, q, label});
+        ev.push_back({Event::Receive, p, q, label});
+      }
+  }
+  for (int p = 0; p < n_; ++p)
+    if (a.crash >> p & 1u) ev.push_back({Event::Crash, p, -1, "crash"});
+  for (int p = 0; p < n_; ++p) {
+    const Proc& x = after.procs[static_cast<std::size_t>(p)];
+    if (x.alive && x.decision >= 0 && before.procs[static_cast<std::size_t>(p)].decision < 0)
+      ev.push_back({Event::Decide, p, -1, "decide " + std::to_string(x.decision)});
+  }
+  return ev;
+}
+
 std::vector<properties::Property<State>> FloodSet::properties() const {
   const int n = n_;
   auto decision = [](const State& s) {
@@ -145,7 +177,14 @@ std::vector<properties::Property<State>> FloodSet::properties() const {
   using properties::sometimes;
   return {
       always<State>("agreement", [=](const State& s) { return properties::agreement(n, decision(s)); },
-                    "no two processes alive at the end decided differently"),
+                    "no two processes alive at the end decided differently")
+          .explained_by([=](const State& s) {
+            std::string why = properties::agreement_why(n, decision(s), proc_name, [](int v) { return std::to_string(v); });
+            if (why.empty()) return why;
+            for (int p = 0; p < n; ++p)
+              if (decision(s)(p)) why += "; " + proc_name(p) + " saw W = " + w_text(s.procs[static_cast<std::size_t>(p)].w);
+            return why;
+          }),
       always<State>("validity",
                     [=](const State& s) {
                       std::uint8_t inputs = 0;  // the union of every W is the set of inputs
@@ -161,7 +200,11 @@ std::vector<properties::Property<State>> FloodSet::properties() const {
                            return properties::termination(
                                n, [&](int p) { return s.procs[static_cast<std::size_t>(p)].alive; }, decision(s));
                          },
-                         "in a terminal state every alive process has decided"),
+                         "in a terminal state every alive process has decided")
+          .explained_by([=](const State& s) {
+            return properties::termination_why(
+                n, [&](int p) { return s.procs[static_cast<std::size_t>(p)].alive; }, decision(s), proc_name);
+          }),
       sometimes<State>("some-decision",
                        [](const State& s) {
                          for (const Proc& x : s.procs)

@@ -49,6 +49,7 @@
 #include <variant>
 #include <vector>
 
+#include "agree/model/events.hpp"
 #include "agree/model/protocol.hpp"
 
 namespace agree::model::floodset {
@@ -107,6 +108,13 @@ class FloodSet {
   [[nodiscard]] State representative(const State& s) const;
 
   [[nodiscard]] int rounds() const { return r_; }
+
+  // Sequence-chart hooks (model/events.hpp): in a round every sender's W goes
+  // to every other process alive at its end (a crashing one's to those it
+  // still reaches), sent and received in the same row; then the crashes, and
+  // in the last round the decisions.
+  [[nodiscard]] std::vector<std::string> lanes() const;
+  [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
 
  private:
   int n_, f_, r_;

@@ -14,6 +14,11 @@
 //   static std::vector<std::string_view> action_kinds();  static std::size_t kind_of(const Action&);
 //   std::string format_init(const State&) const;
 //   Description describe(const State&) const;       or State::field_names() for the default
+//   std::vector<std::pair<std::string, std::string>> glossary() const;
+//                                                  what describe()'s fields mean (a chart's legend)
+//
+// Configurations that make a property vacuous, said before a check:
+//   std::vector<std::string> warnings() const;     "crash 3: every process may crash, ..."
 //
 // Sequence charts (model/events.hpp):
 //   std::vector<std::string> lanes() const;

@@ -163,7 +163,7 @@ Description Isis::describe(const State& s) const {
     const Proc& p = s.procs[static_cast<std::size_t>(q)];
     std::string hb, del;
     for (const Entry& e : p.holdback)
-      hb += (hb.empty() ? "" : ", ") + msg_name(e.m) + " " + format(e.pr) + (e.deliverable ? " deliverable" : "");
+      hb += (hb.empty() ? "" : ", ") + msg_name(e.m) + (e.deliverable ? " agreed " : " proposed ") + format(e.pr);
     for (const auto m : p.delivered) del += (del.empty() ? "" : ", ") + msg_name(m);
     d.emplace_back(proc_name(q) + ".A", std::to_string(p.agreed));
     d.emplace_back(proc_name(q) + ".P", std::to_string(p.proposed));
@@ -212,25 +212,83 @@ std::vector<properties::Property<State>> Isis::properties() const {
   using properties::sometimes;
   return {
       always<State>("total-order", [=](const State& s) { return properties::total_order(n, log(s)); },
-                    "every two processes' delivery sequences are prefixes of one another"),
+                    "every two members' delivery sequences are prefixes of one another")
+          .explained_by([=](const State& s) { return self.why_order(s); }),
       always<State>("integrity",
                     [=](const State& s) {
                       return properties::integrity(n, m, log(s), [&](int x) {
                         return s.sending[static_cast<std::size_t>(x)].status != Status::Idle;
                       });
                     },
-                    "no process delivers a message twice; every delivered message was multicast"),
+                    "no member delivers a message twice; every delivered message was multicast")
+          .explained_by([=](const State& s) {
+            return properties::integrity_why(
+                n, m, log(s), [&](int x) { return s.sending[static_cast<std::size_t>(x)].status != Status::Idle; }, proc_name,
+                msg_name);
+          }),
       at_terminal<State>("termination",
                          [=](const State& s) {
                            return properties::termination(
                                n, m, log(s), [&](int x) { return !s.crashed[static_cast<std::size_t>(x)]; },
                                [&](int x) { return self.sender(x); });
                          },
-                         "in a terminal state, a message delivered anywhere or sent by a live sender is delivered by every live member"),
+                         "in a terminal state, a message delivered anywhere or sent by a live sender is delivered by every live member")
+          .explained_by([=](const State& s) { return self.why_stuck(s); }),
       sometimes<State>("all-delivered", [=](const State& s) { return properties::all_delivered(n, m, log(s)); },
                        "some run delivers every message at every process"),
   };
 }
+
+// total-order's explanation: the two members that disagree, and the agreed
+// priorities of the two messages they deliver in different orders.
+std::string Isis::why_order(const State& s) const {
+  const auto log = [&s](int q) -> const std::vector<std::uint8_t>& { return s.procs[static_cast<std::size_t>(q)].delivered; };
+  int a = -1, b = -1;
+  std::string why = properties::total_order_why(n_, log, proc_name, msg_name, &a, &b);
+  if (a < 0) return why;
+  const Sending& x = s.sending[static_cast<std::size_t>(a)];
+  const Sending& y = s.sending[static_cast<std::size_t>(b)];
+  if (x.status != Status::Done || y.status != Status::Done) return why;
+  why += "; " + msg_name(a) + " was agreed with " + format(x.best) + " and " + msg_name(b) + " with " + format(y.best);
+  if (x.best == y.best) return why + ": a tie, and each member keeps its own queue order";
+  const int first = x.best < y.best ? a : b;
+  return why + ", so every member must deliver " + msg_name(first) + " first";
+}
+
+// termination's explanation: who never delivers what, and what it waits for.
+std::string Isis::why_stuck(const State& s) const {
+  const auto log = [&s](int q) -> const std::vector<std::uint8_t>& { return s.procs[static_cast<std::size_t>(q)].delivered; };
+  const auto alive = [&s](int x) { return !s.crashed[static_cast<std::size_t>(x)]; };
+  int m = -1, p = -1;
+  std::string why = properties::termination_why(
+      n_, m_, log, alive, [&](int x) { return sender(x); }, [&](int x) { return name(x); }, msg_name, &m, &p);
+  if (m < 0) return why;
+  const Sending& snd = s.sending[static_cast<std::size_t>(m)];
+  if (snd.status == Status::Collecting) {
+    std::string missing;
+    for (int q = 0; q < n_; ++q)
+      if (!(snd.heard >> q & 1u))
+        missing += (missing.empty() ? "" : ", ") + proc_name(q) + (s.crashed[static_cast<std::size_t>(q)] ? " (crashed)" : "");
+    return why + "; " + name(sender(m)) + " still waits for the proposal of " + missing + " to agree on " + msg_name(m);
+  }
+  const auto& queue = s.procs[static_cast<std::size_t>(p)].holdback;
+  if (!queue.empty() && !queue.front().deliverable)
+    return why + "; it waits in " + proc_name(p) + "'s hold-back queue behind " + msg_name(queue.front().m) +
+           ", whose agreed priority never comes (its sender " + name(sender(queue.front().m)) +
+           (s.crashed[static_cast<std::size_t>(sender(queue.front().m))] ? " crashed)" : " is still collecting)");
+  return why;
+}
+
+std::vector<std::pair<std::string, std::string>> Isis::glossary() const {
+  return {{"A", "the largest agreed number the member has seen"},
+          {"P", "the largest number the member has proposed"},
+          {"holdback", "the hold-back queue, smallest priority first: each message with its proposed priority, or its "
+                       "agreed one once the sender's Agreed came (agreed entries are deliverable)"},
+          {"heard", "the members whose proposal the sender has collected"},
+          {"best", "the largest proposal collected: the agreed priority once every member is heard"}};
+}
+
+std::vector<std::string> Isis::warnings() const { return every_process_may_crash(f_, processes()); }
 
 std::vector<std::string> Isis::lanes() const {
   std::vector<std::string> out;

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "agree/model/suggest.hpp"
+
 namespace agree::model {
 
 Params::Params(std::vector<ParamSpec> specs) : specs_(std::move(specs)) {
@@ -12,9 +14,9 @@ Params::Params(std::vector<ParamSpec> specs) : specs_(std::move(specs)) {
 std::size_t Params::index(const std::string& name) const {
   for (std::size_t i = 0; i < specs_.size(); ++i)
     if (specs_[i].name == name) return i;
-  std::string known;
-  for (const auto& s : specs_) known += (known.empty() ? "" : ", ") + s.name;
-  throw ParamError("unknown parameter '" + name + "' (known: " + known + ")");
+  std::vector<std::string> known;
+  for (const auto& s : specs_) known.push_back(s.name);
+  throw ParamError(unknown("parameter", name, known));
 }
 
 void Params::set(const std::string& name, const std::string& text) {
@@ -26,9 +28,7 @@ void Params::set(const std::string& name, const std::string& text) {
         values_[i] = static_cast<std::int64_t>(c);
         return;
       }
-    std::string known;
-    for (const auto& c : s.choices) known += (known.empty() ? "" : ", ") + c;
-    throw ParamError(name + ": '" + text + "' is not one of " + known);
+    throw ParamError(name + ": '" + text + "' is not one of " + joined(s.choices) + did_you_mean(text, s.choices));
   }
   if (!s.auto_text.empty() && text == "auto") {
     values_[i] = kAuto;

@@ -124,6 +124,13 @@ Description describe(const P& p, const typename P::State& s) {
   if constexpr (requires { p.describe(s); }) return p.describe(s);
   else return detail::describe_fields(s);
 }
+// Optional: what the fields describe() prints mean, once, for a chart's
+// legend ({"p0.A", "..."} or a suffix {"A", "..."} shared by every process).
+template <class P>
+std::vector<std::pair<std::string, std::string>> glossary_of(const P& p) {
+  if constexpr (requires { p.glossary(); }) return p.glossary();
+  else return {};
+}
 
 // Optional: symmetry reduction. representative(s) maps s to one canonical
 // member of its class under the protocol's symmetry (permutations of
@@ -170,6 +177,14 @@ concept PackedSuccessors = Packable<P> && requires(const P& p, std::uint64_t w, 
 
 // Names used in every printout.
 inline std::string proc_name(int p) { return "p" + std::to_string(p); }
+// The warnings() of a model whose crash bound F lets every one of its
+// `processes` crash: every terminal state then has nobody alive.
+inline std::vector<std::string> every_process_may_crash(int f, int processes) {
+  if (f < processes) return {};
+  return {"crash " + std::to_string(f) + ": every one of the " + std::to_string(processes) +
+          " processes may crash, and a run ends only when " + std::to_string(processes) +
+          " have, so termination holds vacuously (nobody is left to deliver)"};
+}
 inline std::string msg_name(int m) { return "m" + std::to_string(m); }
 
 }  // namespace agree::model

@@ -161,25 +161,63 @@ std::vector<properties::Property<State>> Sequencer::properties() const {
   using properties::sometimes;
   return {
       always<State>("total-order", [=](const State& s) { return properties::total_order(n, log(s)); },
-                    "every two members' delivery sequences are prefixes of one another"),
+                    "every two members' delivery sequences are prefixes of one another")
+          .explained_by([=](const State& s) {
+            const std::string why = properties::total_order_why(n, log(s), proc_name, msg_name);
+            return why.empty() || self.variant_ != Variant::NoHoldback
+                       ? why
+                       : why + "; without the hold-back queue each member delivers in the order the Data arrive, "
+                               "whatever their tickets";
+          }),
       always<State>("integrity",
                     [=](const State& s) {
                       return properties::integrity(n, m, log(s), [&](int x) {
                         return s.status[static_cast<std::size_t>(x)] == Status::Sent;
                       });
                     },
-                    "no member delivers a message twice; every delivered message was multicast"),
+                    "no member delivers a message twice; every delivered message was multicast")
+          .explained_by([=](const State& s) {
+            return properties::integrity_why(
+                n, m, log(s), [&](int x) { return s.status[static_cast<std::size_t>(x)] == Status::Sent; }, proc_name,
+                msg_name);
+          }),
       at_terminal<State>("termination",
                          [=](const State& s) {
                            return properties::termination(
                                n, m, log(s), [&](int x) { return !s.crashed[static_cast<std::size_t>(x)]; },
                                [&](int x) { return self.sender(x); });
                          },
-                         "in a terminal state, a message delivered anywhere or sent by a live sender is delivered by every live member"),
+                         "in a terminal state, a message delivered anywhere or sent by a live sender is delivered by every live member")
+          .explained_by([=](const State& s) { return self.why_stuck(s); }),
       sometimes<State>("all-delivered", [=](const State& s) { return properties::all_delivered(n, m, log(s)); },
                        "some run delivers every message at every member"),
   };
 }
+
+// termination's explanation: who never delivers what, and what it waits for.
+std::string Sequencer::why_stuck(const State& s) const {
+  const auto log = [&s](int q) -> const std::vector<std::uint8_t>& { return s.members[static_cast<std::size_t>(q)].delivered; };
+  const auto alive = [&s](int x) { return !s.crashed[static_cast<std::size_t>(x)]; };
+  int m = -1, p = -1;
+  const std::string why = properties::termination_why(
+      n_, m_, log, alive, [&](int x) { return sender(x); }, [&](int x) { return name(x); }, msg_name, &m, &p);
+  if (m < 0) return why;
+  const auto status = s.status[static_cast<std::size_t>(m)];
+  if (status != Status::Sent)
+    return why + "; " + msg_name(m) + " never got a ticket" + (s.crashed[static_cast<std::size_t>(n_)] ? ": s crashed" : "");
+  const Member& q = s.members[static_cast<std::size_t>(p)];
+  return why + "; " + proc_name(p) + " waits for ticket t" + std::to_string(q.expected) +
+         ", which never arrives (its Grant or its Data went to a crashed process)";
+}
+
+std::vector<std::pair<std::string, std::string>> Sequencer::glossary() const {
+  return {{"next", "the sequencer's next ticket"},
+          {"status", "the message at its sender: idle, asked (a Request to s), sent (Data to the members)"},
+          {"expected", "the next ticket the member delivers"},
+          {"holdback", "the hold-back queue: messages received with a ticket above expected, as m@ticket"}};
+}
+
+std::vector<std::string> Sequencer::warnings() const { return every_process_may_crash(f_, processes()); }
 
 std::vector<std::string> Sequencer::lanes() const {
   std::vector<std::string> out;

@@ -119,6 +119,11 @@ class Sequencer {
   // (tickets granted, messages sent, consumed, delivered, processes crashed).
   // So the reduction needs no cycle proviso (checker/por.hpp).
   static constexpr bool kAcyclic = true;
+  // A crash bound of every process makes termination vacuous: crash stays
+  // enabled until F processes crashed, so every terminal state has nobody alive.
+  [[nodiscard]] std::vector<std::string> warnings() const;
+  // What describe()'s fields mean, for a chart's legend (model/hooks.hpp).
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> glossary() const;
   // Sequence-chart hooks (model/events.hpp).
   [[nodiscard]] std::vector<std::string> lanes() const;
   [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
@@ -133,6 +138,7 @@ class Sequencer {
 
  private:
   void send(State& s, Message msg) const;
+  [[nodiscard]] std::string why_stuck(const State& s) const;  // Property::explain of termination
   [[nodiscard]] std::string name(int x) const {
     return x < n_ ? proc_name(x) : x == n_ ? "s" : "o" + std::to_string(x - n_ - 1);
   }

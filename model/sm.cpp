@@ -227,18 +227,29 @@ Description Sm::describe(const State& s) const {
 
 std::vector<properties::Property<State>> Sm::properties() const {
   const int n = n_;
+  const auto self = *this;
+  const auto reasons = [self](const State& s) { return properties::decision_reasons(self.describe(s)); };
   auto loyal_lt = [](const State& s) { return [&s](int g) { return !((s.traitors >> g) & 1u); }; };
   auto decision = [](const State& s) { return [&s](int g) { return static_cast<int>(s.decision[static_cast<std::size_t>(g)]); }; };
   using properties::at_terminal;
   using properties::sometimes;
   return {
       at_terminal<State>("IC1", [=](const State& s) { return properties::ic1(n, loyal_lt(s), decision(s)); },
-                         "all loyal lieutenants decide the same value"),
+                         "all loyal lieutenants decide the same value")
+          .explained_by([=](const State& s) {
+            const std::string why = properties::ic1_why(n, loyal_lt(s), decision(s), proc_name, value_name);
+            return why.empty() ? why : why + reasons(s);
+          }),
       at_terminal<State>("IC2",
                          [=](const State& s) {
                            return properties::ic2(n, !(s.traitors & 1u), s.order, loyal_lt(s), decision(s));
                          },
-                         "if the commander is loyal, every loyal lieutenant decides its order"),
+                         "if the commander is loyal, every loyal lieutenant decides its order")
+          .explained_by([=](const State& s) {
+            const std::string why =
+                properties::ic2_why(n, !(s.traitors & 1u), s.order, loyal_lt(s), decision(s), proc_name, value_name);
+            return why.empty() ? why : why + reasons(s);
+          }),
       sometimes<State>("agreed-attack",
                        [=](const State& s) { return properties::all_loyal_decided(n, kAttack, loyal_lt(s), decision(s)); },
                        "some run ends with every loyal lieutenant (at least one) deciding attack"),

@@ -156,6 +156,37 @@ Description TwoPhase::describe(const State& s) const {
   return d;
 }
 
+std::vector<std::string> TwoPhase::lanes() const {
+  std::vector<std::string> out{"TM"};
+  for (int r = 0; r < k_; ++r) out.push_back(rm_name(r));
+  return out;
+}
+
+std::vector<Event> TwoPhase::events(const State& before, const Action& a, const State& after) const {
+  std::vector<Event> ev;
+  if (before == after) return ev;  // a self-loop: nothing happens
+  const auto to_all = [&](const char* label) {
+    for (int r = 0; r < k_; ++r) ev.push_back({Event::Send, 0, r + 1, label});
+  };
+  std::visit(overloaded{
+                 [&](const TMCommit&) { ev.push_back({Event::Decide, 0, -1, "commit"}), to_all("Commit"); },
+                 [&](const TMAbort&) { ev.push_back({Event::Decide, 0, -1, "abort"}), to_all("Abort"); },
+                 [&](const TMRcvPrepared& x) { ev.push_back({Event::Receive, x.r + 1, 0, "Prepared"}); },
+                 [&](const RMPrepare& x) { ev.push_back({Event::Send, x.r + 1, 0, "Prepared"}); },
+                 [&](const RMChooseToAbort& x) { ev.push_back({Event::Decide, x.r + 1, -1, "abort"}); },
+                 [&](const RMRcvCommitMsg& x) {
+                   ev.push_back({Event::Receive, 0, x.r + 1, "Commit"});
+                   ev.push_back({Event::Decide, x.r + 1, -1, "commit"});
+                 },
+                 [&](const RMRcvAbortMsg& x) {
+                   ev.push_back({Event::Receive, 0, x.r + 1, "Abort"});
+                   ev.push_back({Event::Decide, x.r + 1, -1, "abort"});
+                 },
+             },
+             a);
+  return ev;
+}
+
 std::vector<properties::Property<State>> TwoPhase::properties() const {
   const int k = k_;
   const auto every = [k](const State& s, RmState want) {
@@ -172,7 +203,16 @@ std::vector<properties::Property<State>> TwoPhase::properties() const {
                           k, [&](int r) { return s.rm[static_cast<std::size_t>(r)] == RmState::Committed; },
                           [&](int r) { return s.rm[static_cast<std::size_t>(r)] == RmState::Aborted; });
                     },
-                    "no resource manager committed while another aborted"),
+                    "no resource manager committed while another aborted")
+          .explained_by([k](const State& s) -> std::string {
+            int committed = -1, aborted = -1;
+            for (int r = 0; r < k; ++r) {
+              if (s.rm[static_cast<std::size_t>(r)] == RmState::Committed && committed < 0) committed = r;
+              if (s.rm[static_cast<std::size_t>(r)] == RmState::Aborted && aborted < 0) aborted = r;
+            }
+            if (committed < 0 || aborted < 0) return "";
+            return rm_name(committed) + " committed while " + rm_name(aborted) + " aborted";
+          }),
       sometimes<State>("commit-reached", [every](const State& s) { return every(s, RmState::Committed); },
                        "some run commits at every resource manager"),
       sometimes<State>("abort-reached", [every](const State& s) { return every(s, RmState::Aborted); },

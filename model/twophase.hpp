@@ -38,6 +38,7 @@
 #include <variant>
 #include <vector>
 
+#include "agree/model/events.hpp"
 #include "agree/model/protocol.hpp"
 #include "agree/model/small_vector.hpp"
 
@@ -104,6 +105,13 @@ class TwoPhase {
   void packed_successors(std::uint64_t w, std::vector<PackedStep>& out) const;
 
   [[nodiscard]] int rms() const { return k_; }
+
+  // Sequence-chart hooks (model/events.hpp): lane 0 is the TM, lane r + 1 the
+  // RM r. Prepared(r) goes from r to the TM, Commit and Abort from the TM to
+  // every RM; a receipt that changes nothing (TwoPhase.tla keeps every
+  // message, so receipts can repeat) draws no arrow.
+  [[nodiscard]] std::vector<std::string> lanes() const;
+  [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
 
  private:
   int k_;

@@ -95,6 +95,13 @@ std::optional<State> VoteProtocol::next_state(State s, const Action& a) const {
   return s;
 }
 
+std::vector<std::pair<std::string, std::string>> VoteProtocol::glossary() const {
+  return {{"sent", "the process has broadcast its vote"},
+          {"received", "the votes it has counted, by sender; it decides when it holds " +
+                           std::string(quorum_ == Quorum::All ? "N" : "N - F") + " of them"},
+          {"decision", "none until the quorum is in; then proceed or abort by the rule"}};
+}
+
 std::vector<std::string> VoteProtocol::lanes() const {
   std::vector<std::string> out;
   for (int p = 0; p < n_; ++p) out.push_back(proc_name(p));
@@ -163,6 +170,7 @@ Description VoteProtocol::describe(const State& s) const {
 
 std::vector<properties::Property<State>> VoteProtocol::properties() const {
   const int n = n_;
+  const int quorum = quorum_size();
   auto decision = [](const State& s) {
     return [&s](int p) { return s.procs[static_cast<std::size_t>(p)].decision; };
   };
@@ -171,19 +179,47 @@ std::vector<properties::Property<State>> VoteProtocol::properties() const {
   using properties::sometimes;
   return {
       always<State>("agreement", [=](const State& s) { return properties::agreement(n, decision(s)); },
-                    "no two processes, crashed ones included, decided differently"),
+                    "no two processes, crashed ones included, decided differently")
+          .explained_by([=](const State& s) {
+            // Who decided what, and on which votes.
+            std::string why = properties::agreement_why(n, decision(s), proc_name, vote_name);
+            if (why.empty()) return why;
+            for (int p = 0; p < n; ++p) {
+              const Proc& x = s.procs[static_cast<std::size_t>(p)];
+              if (!x.decision) continue;
+              std::string counted;
+              for (int q = 0; q < n; ++q)
+                if (const auto& v = x.received[static_cast<std::size_t>(q)])
+                  counted += (counted.empty() ? "" : ", ") + proc_name(q) + ": " + vote_name(*v);
+              why += "; " + proc_name(p) + " counted {" + counted + "}";
+            }
+            return why;
+          }),
       always<State>("validity",
                     [=](const State& s) {
                       return properties::validity(
                           n, [&](int p) { return s.procs[static_cast<std::size_t>(p)].vote; }, decision(s));
                     },
-                    "if every vote is v, every decision is v"),
+                    "if every vote is v, every decision is v")
+          .explained_by([=](const State& s) {
+            return properties::validity_why(
+                n, [&](int p) { return s.procs[static_cast<std::size_t>(p)].vote; }, decision(s), proc_name, vote_name);
+          }),
       at_terminal<State>("termination",
                          [=](const State& s) {
                            return properties::termination(
                                n, [&](int p) { return !s.procs[static_cast<std::size_t>(p)].crashed; }, decision(s));
                          },
-                         "in a terminal state every alive process has decided"),
+                         "in a terminal state every alive process has decided")
+          .explained_by([=](const State& s) {
+            std::string why = properties::termination_why(
+                n, [&](int p) { return !s.procs[static_cast<std::size_t>(p)].crashed; }, decision(s), proc_name);
+            if (why.empty()) return why;
+            int crashed = 0;
+            for (const Proc& x : s.procs) crashed += x.crashed;
+            return why + ": each waits for " + std::to_string(quorum) + " votes" +
+                   (crashed ? ", and " + std::to_string(crashed) + " of the " + std::to_string(n) + " crashed" : "");
+          }),
       sometimes<State>("some-decision",
                        [=](const State& s) {
                          return std::any_of(s.procs.begin(), s.procs.end(), [](const Proc& x) { return x.decision.has_value(); });

@@ -126,6 +126,8 @@ class VoteProtocol {
   // Sequence-chart hooks (model/events.hpp): a Vote message per arrow, the
   // decision where it is taken.
   [[nodiscard]] std::vector<std::string> lanes() const;
+  // What describe()'s fields mean, for a chart's legend (model/hooks.hpp).
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> glossary() const;
   [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
 
   // The rule applied to a full quorum of received votes.

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <type_traits>
 
 namespace agree::properties {
@@ -60,6 +61,43 @@ bool termination(int procs, Alive&& alive, Decision&& decision) {
   for (int p = 0; p < procs; ++p)
     if (alive(p) && !decision(p)) return false;
   return true;
+}
+
+// ---- Why a property fails, in words (Property::explain); "" where it holds.
+// `name(p)` names a process, `value(v)` a decision.
+
+template <class Decision, class Name, class Value>
+std::string agreement_why(int procs, Decision&& decision, Name&& name, Value&& value) {
+  for (int p = 0; p < procs; ++p) {
+    const auto a = decision(p);
+    if (!a) continue;
+    for (int q = p + 1; q < procs; ++q) {
+      const auto b = decision(q);
+      if (b && *b != *a) return name(p) + " decided " + value(*a) + ", " + name(q) + " decided " + value(*b);
+    }
+  }
+  return "";
+}
+
+template <class Input, class Decision, class Name, class Value>
+std::string validity_why(int procs, Input&& input, Decision&& decision, Name&& name, Value&& value) {
+  if (procs <= 0) return "";
+  for (int p = 1; p < procs; ++p)
+    if (!(input(p) == input(0))) return "";
+  for (int p = 0; p < procs; ++p) {
+    const auto d = decision(p);
+    if (d && !(*d == input(0)))
+      return "every input is " + value(input(0)) + ", but " + name(p) + " decided " + value(*d);
+  }
+  return "";
+}
+
+template <class Alive, class Decision, class Name>
+std::string termination_why(int procs, Alive&& alive, Decision&& decision, Name&& name) {
+  std::string stuck;
+  for (int p = 0; p < procs; ++p)
+    if (alive(p) && !decision(p)) stuck += (stuck.empty() ? "" : ", ") + name(p);
+  return stuck.empty() ? "" : "nothing more can happen, and " + stuck + " (alive) never decide" + (stuck.find(',') == std::string::npos ? "s" : "");
 }
 
 // consistency (two-phase commit): no participant committed while another

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace agree::properties {
@@ -59,6 +60,69 @@ bool termination(int procs, int msgs, Log&& log, Alive&& alive, Sender&& sender_
       if (alive(p) && !delivered_by(log, p, m)) return false;
   }
   return true;
+}
+
+// ---- Why a property fails, in words (Property::explain). Each returns "" where
+// the property holds. `name(p)` names a process, `msg(m)` a message.
+
+template <class Log, class Msg>
+std::string sequence_text(const Log& log, int p, Msg&& msg) {
+  std::string out;
+  for (const int m : log(p)) out += (out.empty() ? "" : ", ") + msg(m);
+  return "[" + out + "]";
+}
+
+// The first pair of processes whose sequences are not prefixes of one another,
+// and the first position where they differ. Sets a, b to the two messages there.
+template <class Log, class Name, class Msg>
+std::string total_order_why(int procs, Log&& log, Name&& name, Msg&& msg, int* a = nullptr, int* b = nullptr) {
+  for (int p = 0; p < procs; ++p)
+    for (int q = p + 1; q < procs; ++q) {
+      const auto& x = log(p);
+      const auto& y = log(q);
+      const std::size_t n = std::min(x.size(), y.size());
+      const auto at = std::mismatch(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n), y.begin());
+      if (at.first == x.begin() + static_cast<std::ptrdiff_t>(n)) continue;
+      if (a) *a = *at.first;
+      if (b) *b = *at.second;
+      return name(p) + " delivered " + sequence_text(log, p, msg) + ", " + name(q) + " delivered " +
+             sequence_text(log, q, msg) + ": " + msg(*at.first) + " and " + msg(*at.second) + " in different orders";
+    }
+  return "";
+}
+
+template <class Log, class WasMulticast, class Name, class Msg>
+std::string integrity_why(int procs, int msgs, Log&& log, WasMulticast&& was_multicast, Name&& name, Msg&& msg) {
+  for (int p = 0; p < procs; ++p) {
+    std::vector<char> seen(static_cast<std::size_t>(msgs));
+    for (const int m : log(p)) {
+      if (m < 0 || m >= msgs) return name(p) + " delivered an unknown message";
+      if (seen[static_cast<std::size_t>(m)]) return name(p) + " delivered " + msg(m) + " twice";
+      if (!was_multicast(m)) return name(p) + " delivered " + msg(m) + ", which was never multicast";
+      seen[static_cast<std::size_t>(m)] = 1;
+    }
+  }
+  return "";
+}
+
+// The first (message, process) that breaks termination: sets m_out, p_out.
+template <class Log, class Alive, class Sender, class Name, class Msg>
+std::string termination_why(int procs, int msgs, Log&& log, Alive&& alive, Sender&& sender_of, Name&& name, Msg&& msg,
+                            int* m_out = nullptr, int* p_out = nullptr) {
+  for (int m = 0; m < msgs; ++m) {
+    int by = -1;
+    for (int p = 0; p < procs && by < 0; ++p)
+      if (delivered_by(log, p, m)) by = p;
+    if (by < 0 && !alive(sender_of(m))) continue;
+    for (int p = 0; p < procs; ++p)
+      if (alive(p) && !delivered_by(log, p, m)) {
+        if (m_out) *m_out = m;
+        if (p_out) *p_out = p;
+        return "nothing more can happen, and " + name(p) + " (alive) never delivers " + msg(m) + ", " +
+               (by >= 0 ? "which " + name(by) + " delivered" : "whose sender " + name(sender_of(m)) + " is alive");
+      }
+  }
+  return "";
 }
 
 // all-delivered (a reachability check): every process delivered every message.

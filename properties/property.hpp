@@ -33,6 +33,16 @@ struct Property {
   Expectation expectation = Expectation::Always;
   std::function<bool(const State&)> holds;
   std::string description;
+  // Optional: why the property fails in a state where it does, in words and
+  // in the protocol's terms ("p0 delivered [m0], p1 delivered [m1]: ...").
+  // Printed under a counterexample by check, replay and every renderer.
+  std::function<std::string(const State&)> explain = {};
+
+  // always<S>("total-order", ...).explained_by([](const S& s) { ... })
+  Property explained_by(std::function<std::string(const State&)> f) && {
+    explain = std::move(f);
+    return std::move(*this);
+  }
 };
 
 template <class State>

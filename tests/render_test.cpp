@@ -299,3 +299,55 @@ TEST_CASE("render: a trace that does not fit the model names its line", "[render
   CHECK_THROWS_WITH(counterexamples::build_chart(p, t, "x.trace"), Catch::Contains("x.trace:10: step 3 'propose(p0, m7)'"));
   CHECK_THROWS_AS(counterexamples::render(isis_no_tiebreak(), "png"), std::invalid_argument);
 }
+
+TEST_CASE("render: why the property fails and what the fields mean, in every format", "[render]") {
+  Chart c = isis_no_tiebreak();
+  c.explanation = "p0 delivered [m0] first & p2 delivered [m1] first";
+  c.glossary = {{"A", "largest agreed number seen"}, {"P", "largest number proposed"}};
+  const std::string t = counterexamples::render_text(c);
+  CHECK(t.find(">> total-order is violated after step 16\n   why: p0 delivered [m0] first & p2 delivered [m1] first\n"
+               "   A: largest agreed number seen; P: largest number proposed\n") != std::string::npos);
+  const std::string m = counterexamples::render_mermaid(c);
+  CHECK(m.find("  %% why: p0 delivered [m0] first & p2 delivered [m1] first\n") != std::string::npos);
+  CHECK(m.find("  %% A: largest agreed number seen\n  %% P: largest number proposed\n") != std::string::npos);
+  const std::string s = counterexamples::render_svg(c);
+  CHECK(xml_problem(s) == "");
+  CHECK(s.find(">Why: p0 delivered [m0] first &amp; p2 delivered [m1] first</text>") != std::string::npos);
+  CHECK(s.find("<g class=\"glossary\">") != std::string::npos);
+  CHECK(s.find("<tspan class=\"field\">A:</tspan> largest agreed number seen</text>") != std::string::npos);
+  CHECK(s.find("class=\"explanation\"") < s.find("<g class=\"legend\">"));  // under the chart, above the legend
+  const std::string h = counterexamples::render_html(c);
+  CHECK(h.find("</p><p id=\"explanation\">why: p0 delivered [m0] first &amp; p2 delivered [m1] first</p>") != std::string::npos);
+  CHECK(h.find("<dl id=\"glossary\"><dt>A</dt><dd>largest agreed number seen</dd><dt>P</dt><dd>largest number proposed</dd></dl>") !=
+        std::string::npos);
+  CHECK(h.find("Why: ") == std::string::npos);  // the inline chart leaves both to the page
+  CHECK(h.find("<g class=\"glossary\">") == std::string::npos);
+
+  // Without them, nothing of either.
+  c.explanation.clear();
+  c.glossary.clear();
+  CHECK(counterexamples::render_text(c).find("why:") == std::string::npos);
+  CHECK(counterexamples::render_text(c).find("   A: ") == std::string::npos);
+  CHECK(counterexamples::render_mermaid(c).find("%% why") == std::string::npos);
+  CHECK(count(counterexamples::render_mermaid(c), "%%") == 1);  // the title
+  const std::string bare = counterexamples::render_svg(c);
+  CHECK(bare.find("class=\"explanation\"") == std::string::npos);
+  CHECK(bare.find("class=\"glossary\"") == std::string::npos);
+  CHECK(counterexamples::render_html(c).find("id=\"explanation\"") == std::string::npos);
+  CHECK(counterexamples::render_html(c).find("<dl") == std::string::npos);
+}
+
+TEST_CASE("render: the HTML page shows its title once, the chart scales to its pane", "[render][html]") {
+  const Chart c = isis_no_tiebreak();
+  const std::string h = counterexamples::render_html(c);
+  const auto svg_at = h.find("<svg "), svg_end = h.find("</svg>");
+  const std::string svg = h.substr(svg_at, svg_end - svg_at);
+  CHECK(svg.find(c.title()) == std::string::npos);  // neither as text nor as <title>
+  CHECK(svg.find("class=\"title\"") == std::string::npos);
+  CHECK(count(h, "<h1>" + c.title() + "</h1>") == 1);
+  CHECK(svg.find(" viewBox=\"0 38 ") != std::string::npos);  // the title's band left out
+  CHECK(h.find("#chart-pane svg.agree-chart { display: block; width: 100%; height: auto; }") != std::string::npos);
+  CHECK(h.find("@media (max-width: ") != std::string::npos);
+  // Standalone, the SVG has its title.
+  CHECK(count(counterexamples::render_svg(c), c.title()) == 2);  // <title> and the heading
+}

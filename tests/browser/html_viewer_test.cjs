@@ -6,9 +6,14 @@
 // it to one HTML file, opens that file offline in /usr/bin/chromium, clicks
 // step 3 in the step list, checks the state panel (title, changed fields and
 // their values), clicks a row of the chart, moves the slider, and saves a
-// screenshot to OUTPUT_DIR/html-viewer.png. Any network request fails the
-// test. Exit 0 passed, 1 failed, 77 skipped (no chromium or playwright-core:
-// run scripts/install-browser-deps.sh).
+// screenshot to OUTPUT_DIR/html-viewer.png. At window widths of 1024 and
+// 1400 px it checks that the chart fits: every lane header and the verdict
+// inside the visible part of the chart pane, the title shown once, and no two
+// labels of the chart overlapping as the browser draws them (screenshots
+// OUTPUT_DIR/html-viewer-WIDTH.png). Any network request fails the test.
+// Exit 0 passed, 1 failed, 77 skipped (no chromium or playwright-core: run
+// scripts/install-browser-deps.sh); in CI (CI=true) a missing dependency is a
+// failure, exit 1.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,23 +25,77 @@ if (!agree || !outDir) {
   console.error('usage: node html_viewer_test.cjs AGREE_BINARY OUTPUT_DIR');
   process.exit(2);
 }
+// Without its dependencies the test is skipped, except in CI, where it must run.
+function missing(what) {
+  const ci = process.env.CI === 'true';
+  console.log((ci ? 'FAIL' : 'SKIP') + ': ' + what + ' is not installed (scripts/install-browser-deps.sh)');
+  process.exit(ci ? 1 : 77);
+}
 let chromium;
 try {
   ({ chromium } = require('playwright-core'));
 } catch (e) {
-  console.log('SKIP: playwright-core is not installed (scripts/install-browser-deps.sh)');
-  process.exit(77);
+  missing('playwright-core');
 }
-if (!fs.existsSync(CHROMIUM)) {
-  console.log('SKIP: ' + CHROMIUM + ' is not installed (scripts/install-browser-deps.sh)');
-  process.exit(77);
-}
+if (!fs.existsSync(CHROMIUM)) missing(CHROMIUM);
 
 let failures = 0, passed = 0;
 function check(ok, what) {
   console.log((ok ? 'ok   ' : 'FAIL ') + what);
   if (ok) passed++;
   else failures++;
+}
+
+// Runs in the page: what of the chart is not fully visible in the chart pane
+// (the pane's box cut to the window), how often the title is shown, and which
+// labels overlap as drawn.
+function fitReport() {
+  const pane = document.getElementById('chart-pane').getBoundingClientRect();
+  const view = { left: Math.max(pane.left, 0), top: Math.max(pane.top, 0),
+                 right: Math.min(pane.right, window.innerWidth), bottom: Math.min(pane.bottom, window.innerHeight) };
+  const hidden = [];
+  const inside = (el, what) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.left < view.left - 0.5 || r.top < view.top - 0.5 || r.right > view.right + 0.5 || r.bottom > view.bottom + 0.5)
+      hidden.push(what + ' at ' + [r.left, r.top, r.right, r.bottom].map(Math.round).join(','));
+  };
+  document.querySelectorAll('#chart-pane g.lane').forEach((g) => inside(g.querySelector('rect'), 'lane ' + g.dataset.lane));
+  document.querySelectorAll('#chart-pane text.verdict').forEach((t) => inside(t, 'verdict'));
+  // The title as text a reader sees: not in scripts, styles or <title> elements.
+  const title = document.title;
+  let shown = 0;
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const p = n.parentElement.closest('script, style, title');
+    if (!p) shown += n.textContent.split(title).length - 1;
+  }
+  const boxes = [...document.querySelectorAll('#chart-pane text.label, #chart-pane text.verdict')].map((t) => [t, t.getBoundingClientRect()]);
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, ra] = boxes[i], [b, rb] = boxes[j];
+      const eps = 0.5;  // glyph boxes that merely touch
+      if (ra.left + eps < rb.right && rb.left + eps < ra.right && ra.top + eps < rb.bottom && rb.top + eps < ra.bottom)
+        overlaps.push(a.textContent + ' / ' + b.textContent);
+    }
+  const svg = document.querySelector('#chart-pane svg').getBoundingClientRect();
+  return { hidden, shown, title, overlaps, labels: boxes.length, scale: svg.width / Number(document.querySelector('#chart-pane svg').getAttribute('width')) };
+}
+
+async function checkFit(browser, html, width) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  try {
+    await page.goto('file://' + path.resolve(html));
+    const r = await page.evaluate(fitReport);
+    check(r.hidden.length === 0, width + ' px: every lane header and the verdict are inside the chart pane: ' + JSON.stringify(r.hidden));
+    check(r.shown === 1, width + ' px: the title is shown once: ' + r.shown + ' times (' + JSON.stringify(r.title) + ')');
+    check(r.labels >= 18 && r.overlaps.length === 0,
+          width + ' px: ' + r.labels + ' labels, none overlapping: ' + JSON.stringify(r.overlaps));
+    check(r.scale >= 0.6, width + ' px: the chart is drawn at ' + r.scale.toFixed(2) + ' of its size (at least 0.6)');
+    await page.screenshot({ path: path.join(outDir, 'html-viewer-' + width + '.png') });
+  } finally {
+    await page.close();
+  }
 }
 
 (async () => {
@@ -67,6 +126,7 @@ function check(ok, what) {
            '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   try {
+    for (const width of [1024, 1400]) await checkFit(browser, html, width);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const requests = [];
     page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
@@ -90,7 +150,7 @@ function check(ok, what) {
     check(JSON.stringify(changed) === JSON.stringify(['p0.P', 'p0.holdback', 'network']),
           'fields changed by step 3: ' + JSON.stringify(changed));
     const holdback = await page.textContent('#state-table tr[data-field="p0.holdback"] td.value');
-    check(holdback === '[m0 1]', 'p0.holdback after step 3 is [m0 1]: ' + JSON.stringify(holdback));
+    check(holdback === '[m0 proposed 1]', 'p0.holdback after step 3 is [m0 proposed 1]: ' + JSON.stringify(holdback));
     const was = await page.textContent('#state-table tr[data-field="p0.holdback"] td.was');
     check(was === 'was []', 'and was []: ' + JSON.stringify(was));
     const rows = await page.locator('#state-table tr').count();
