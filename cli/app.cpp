@@ -3,7 +3,7 @@
 //
 //   agree list                          protocols, parameters, variants, properties
 //   agree check PROTOCOL [--PARAM V]... explore every state; exit 0 holds, 1 violated, 3 incomplete
-//   agree replay FILE                   re-execute a trace step by step
+//   agree replay FILE [--json]          re-execute a trace step by step
 //   agree suite                         the bundled table of expected verdicts
 //
 // Exit codes (a contract): 0 holds / reproduced, 1 violated / not reproduced,
@@ -11,23 +11,30 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <new>
+#include <stdexcept>
 #include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "agree/cli/command.hpp"
+#include "agree/cli/options.hpp"
 #include "agree/cli/output.hpp"
 #include "agree/cli/registry.hpp"
 #include "agree/cli/suite.hpp"
+#include "agree/checker/search_common.hpp"
+#include "agree/counterexamples/render_json.hpp"
+#include "agree/model/suggest.hpp"
 #include "agree/version.hpp"
 
 namespace agree::cli {
@@ -55,57 +62,43 @@ struct CheckFlags {
   double time_limit = 0;
   std::vector<std::string> properties;
   bool json = false;
+  bool verbose = false;
   bool keep_going = false;
   std::string trace_dir = "traces";
   std::string checkpoint, resume;   // checker/checkpoint.hpp
   double checkpoint_every = 10;     // minutes
 };
 
-// A count (--max-states, --max-depth, --memory-limit): decimal digits only, and
-// it must fit in 64 bits. CLI11 alone wraps "-1", accepts "0x10" and saturates
-// "99999999999999999999999" silently.
-const CLI::Validator kCount(
-    [](std::string& v) -> std::string {
-      std::uint64_t n = 0;
-      const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-      if (v.empty() || v[0] == '-' || v[0] == '+' || ec == std::errc::invalid_argument || p != v.data() + v.size())
-        return "'" + v + "' is not a whole number";
-      if (ec == std::errc::result_out_of_range) return v + " is too large (at most 18446744073709551615)";
-      return "";
-    },
-    "COUNT");
-// Seconds: a finite number (CLI::Range lets "nan" through).
-const CLI::Validator kSeconds(
-    [](std::string& v) -> std::string {
-      double d = 0;
-      const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-      if (v.empty() || ec != std::errc() || p != v.data() + v.size() || !std::isfinite(d))
-        return "'" + v + "' is not a number of seconds";
-      return "";
-    },
-    "SECONDS");
-
 void add_check_flags(CLI::App* cmd, CheckFlags& f) {
   cmd->add_option("--search", f.search, "bfs (shortest counterexamples), dfs (less memory) or tree (tree-shaped protocols, their default)")
-      ->check(CLI::IsMember({"bfs", "dfs", "tree"}));
+      ->check(CLI::IsMember({"bfs", "dfs", "tree"}).description(""))->type_name("bfs|dfs|tree");
   cmd->add_flag("--exact", f.exact, "store full states instead of 64-bit fingerprints");
   cmd->add_flag("--no-pack", f.no_pack,
                 "keep states in their variable-length encoding with fingerprints even where the model packs them into one word");
-  cmd->add_option("--reduce", f.reduce, "state-space reduction: none (the contract counts), symmetry, por, or all that the protocol supports (default)")->check(CLI::IsMember({"none", "por", "symmetry", "all"}));
-  cmd->add_option("--threads", f.threads, "worker threads (default: every core)")->check(kCount)->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--max-states", f.max_states, "stop after this many distinct states (incomplete)")->check(kCount);
-  cmd->add_option("--max-depth", f.max_depth, "do not expand states deeper than this (incomplete)")->check(kCount);
-  cmd->add_option("--time-limit", f.time_limit, "stop after SECONDS (incomplete)")->check(kSeconds)->check(CLI::Range(0.0, 1e9));
-  cmd->add_option("--memory-limit", f.memory_limit, "stop when the process uses MIB of memory (incomplete)")
-      ->check(kCount)->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-  cmd->add_option("--property", f.properties, "check only this property (repeatable)");
+  cmd->add_option("--reduce", f.reduce, "state-space reduction: none (the contract counts), symmetry, por, or all that the protocol supports (default)")
+      ->check(CLI::IsMember({"none", "por", "symmetry", "all"}).description(""))->type_name("none|por|symmetry|all");
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  cmd->add_option("--threads", f.threads, "worker threads (default: every core)")->check(count_in(1, 1024))->type_name("K");
+  cmd->add_option("--max-states", f.max_states, "stop after N distinct states (incomplete; 0, the default: no limit)")
+      ->check(count_in(0, kMax))->type_name("N");
+  cmd->add_option("--max-depth", f.max_depth, "do not expand states deeper than N (incomplete; 0, the default: no limit)")
+      ->check(count_in(0, kMax))->type_name("N");
+  cmd->add_option("--time-limit", f.time_limit, "stop after SECONDS (incomplete; 0, the default: no limit)")
+      ->check(number_in(0, 1e9, "seconds"))->type_name("SECONDS");
+  cmd->add_option("--memory-limit", f.memory_limit,
+                  "stop when the process uses MIB mebibytes (incomplete; default: 90% of the machine's or the cgroup's memory)")
+      ->check(count_in(1, std::uint64_t{1} << 40))->type_name("MIB");
+  cmd->add_option("--property", f.properties, "check only this property (repeatable)")->type_name("NAME");
   cmd->add_flag("--json", f.json, "print one JSON object on stdout");
+  cmd->add_flag("--verbose", f.verbose, "also print each counterexample as a numbered step list, with its action path");
   cmd->add_flag("--keep-going", f.keep_going, "explore everything; report the first violation of each property");
-  cmd->add_option("--trace-dir", f.trace_dir, "where counterexample traces go (never overwritten)");
-  cmd->add_option("--checkpoint", f.checkpoint, "save the search to FILE every --checkpoint-every minutes and when cut short (bfs only, not --exact)");
-  cmd->add_option("--checkpoint-every", f.checkpoint_every, "minutes between checkpoints (default 10; fractions allowed)")
-      ->check(kSeconds)->check(CLI::Range(0.001, 1e6));
-  cmd->add_option("--resume", f.resume, "continue the search saved in FILE (and keep checkpointing to it unless --checkpoint names another)");
+  cmd->add_option("--trace-dir", f.trace_dir, "where counterexample traces go (default ./traces; never overwritten)")->type_name("DIR");
+  cmd->add_option("--checkpoint", f.checkpoint, "save the search to FILE every --checkpoint-every minutes and when cut short (bfs only, not --exact)")
+      ->type_name("FILE");
+  cmd->add_option("--checkpoint-every", f.checkpoint_every, "MINUTES between checkpoints (default 10; fractions allowed)")
+      ->check(number_in(0.001, 1e6, "minutes"))->type_name("MINUTES");
+  cmd->add_option("--resume", f.resume, "continue the search saved in FILE (and keep checkpointing to it unless --checkpoint names another)")
+      ->type_name("FILE");
 }
 
 checker::Options to_options(const CheckFlags& f) {
@@ -129,8 +122,21 @@ checker::Options to_options(const CheckFlags& f) {
 }
 
 int run_check(const cli::Entry& e, const std::map<std::string, std::string>& given, const CheckFlags& f) {
+  const std::string command = "agree check " + e.name;
   model::Params params(e.params);
-  for (const auto& [name, value] : given) params.set(name, value);
+  try {
+    for (const auto& [name, value] : given) params.set(name, value);
+  } catch (const model::ParamError& err) {
+    std::cerr << "agree: error: " << param_error_message(err.what(), e.params, command) << '\n';
+    return cli::kExitUsage;
+  }
+  // A memory limit the process is already over would "hold" at once, having checked nothing.
+  if (const std::uint64_t rss = checker::current_rss_bytes(); f.memory_limit && (f.memory_limit << 20) <= rss) {
+    std::cerr << "agree: error: --memory-limit: " << f.memory_limit << " MiB is not above the "
+              << fmt::format("{:.1f}", static_cast<double>(rss) / (1 << 20)) << " MiB this process already uses (see "
+              << command << " --help)\n";
+    return cli::kExitUsage;
+  }
   checker::Options o = to_options(f);
   o.parameters = params.to_string();
   o.interrupt = &g_interrupted;
@@ -148,7 +154,17 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
   };
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  const cli::CheckResult r = e.check(params, o);
+  cli::CheckResult r;
+  try {
+    r = e.check(params, o);
+  } catch (const model::ParamError& err) {  // a combination the model refuses (crash above the processes, ...)
+    std::cerr << "agree: error: " << param_error_message(err.what(), e.params, command) << '\n';
+    return cli::kExitUsage;
+  } catch (const std::invalid_argument& err) {  // an option the model cannot take (an unknown property, a bad checkpoint, ...)
+    const std::string what = err.what();
+    std::cerr << "agree: error: " << what << (what.rfind("unknown ", 0) == 0 ? " (see " + command + " --help)" : "") << '\n';
+    return cli::kExitUsage;
+  }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (tty && r.report.seconds >= 1.0) std::fprintf(stderr, "\r\033[K");
@@ -173,36 +189,65 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
     j["other_traces"] = extra_paths;
     std::cout << j.dump() << '\n';
   } else {
-    cli::print_report(std::cout, e, o, r, trace_path);
+    cli::print_report(std::cout, e, o, r, f.verbose, trace_path);
     for (const auto& p : extra_paths) std::cout << "trace written to " << p << '\n';
   }
   if (!write_error.empty()) std::cerr << "agree: error: trace not written: " << write_error << '\n';
   return cli::exit_code(r.report.verdict);
 }
 
-int run_list(std::ostream& out) {
+// `agree list [PROTOCOL]`: each protocol's parameters (aligned, whatever their
+// lengths), properties and action kinds.
+int run_list(std::ostream& out, const std::string& only) {
+  if (!only.empty() && !cli::find_protocol(only)) {
+    std::vector<std::string> names;
+    for (const auto& e : cli::registry()) names.push_back(e.name);
+    std::cerr << "agree: error: " << model::unknown("protocol", only, names) << " (see agree list --help)\n";
+    return cli::kExitUsage;
+  }
   for (const auto& e : cli::registry()) {
+    if (!only.empty() && e.name != only) continue;
     out << e.name << " — " << e.summary << '\n';
-    out << "  parameters:\n";
+    std::vector<std::array<std::string, 4>> rows;  // option, range, default, help
     for (const auto& p : e.params) {
-      std::string range;
-      if (!p.choices.empty()) {
-        for (std::size_t i = 0; i < p.choices.size(); ++i) range += (i ? " | " : "") + p.choices[i];
-        out << fmt::format("    --{:<10} {:<28} default {:<10} {}\n", p.name, range,
-                           p.choices.at(static_cast<std::size_t>(p.def)), p.help);
-      } else {
-        range = fmt::format("{}..{}", p.min, p.max);
-        out << fmt::format("    --{:<10} {:<28} default {:<10} {}\n", p.name, range,
-                           p.auto_text.empty() ? std::to_string(p.def) : p.auto_text, p.help);
-      }
+      if (!p.choices.empty())
+        rows.push_back({"--" + p.name, model::joined(p.choices), p.choices.at(static_cast<std::size_t>(p.def)), p.help});
+      else
+        rows.push_back({"--" + p.name, fmt::format("{}..{}", p.min, p.max),
+                        p.auto_text.empty() ? std::to_string(p.def) : p.auto_text, p.help});
     }
+    std::array<std::size_t, 3> w{};
+    for (const auto& r : rows)
+      for (std::size_t c = 0; c < 3; ++c) w[c] = std::max(w[c], r[c].size());
+    out << "  parameters:\n";
+    for (const auto& r : rows)
+      out << fmt::format("    {:<{}}  {:<{}}  default {:<{}}  {}\n", r[0], w[0], r[1], w[1], r[2], w[2], r[3]);
+    std::size_t pw = 0, xw = 0;
+    for (const auto& p : e.properties) pw = std::max(pw, p.name.size()), xw = std::max(xw, p.expectation.size());
     out << "  properties:\n";
-    for (const auto& p : e.properties) out << fmt::format("    {:<14} {:<16} {}\n", p.name, p.expectation, p.description);
-    std::string kinds;
-    for (const auto& k : e.action_kinds) kinds += (kinds.empty() ? "" : ", ") + k;
-    out << "  actions: " << kinds << "\n\n";
+    for (const auto& p : e.properties) out << fmt::format("    {:<{}}  {:<{}}  {}\n", p.name, pw, p.expectation, xw, p.description);
+    out << "  actions: " << model::joined(e.action_kinds) << "\n\n";
   }
   return 0;
+}
+
+// The sentence for an unknown command, or an unknown protocol after a command
+// that takes one (check, simulate, ...), with a suggestion; "" when both are known.
+std::string unknown_name(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return "";
+  std::vector<std::string> commands;
+  CLI::App* command = nullptr;
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    commands.push_back(sub->get_name());
+    if (sub->get_name() == argv[1]) command = sub;
+  }
+  if (!command)
+    return model::unknown("command", argv[1], commands) + " (see agree --help)";
+  std::vector<std::string> protocols;
+  for (CLI::App* sub : command->get_subcommands([](CLI::App*) { return true; })) protocols.push_back(sub->get_name());
+  if (argc < 3 || argv[2][0] == '-' || protocols.empty()) return "";
+  if (std::find(protocols.begin(), protocols.end(), argv[2]) != protocols.end()) return "";
+  return model::unknown("protocol", argv[2], protocols) + " (see agree " + argv[1] + " --help)";
 }
 
 int run(int argc, char** argv) {
@@ -210,7 +255,10 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("agree ") + AGREE_VERSION);
 
-  app.add_subcommand("list", "list the protocols, their parameters, variants and properties");
+  std::string list_only;
+  app.add_subcommand("list", "list the protocols, their parameters, variants and properties")
+      ->add_option("protocol", list_only, "only this protocol")
+      ->type_name("PROTOCOL");
 
   CLI::App* check = app.add_subcommand("check", "explore every state of a protocol and check its properties");
   check->require_subcommand(1);
@@ -218,31 +266,32 @@ int run(int argc, char** argv) {
   std::map<std::string, std::map<std::string, std::string>> given;
   for (const auto& e : cli::registry()) {
     CLI::App* sub = check->add_subcommand(e.name, e.summary);
-    for (const auto& p : e.params) {
-      std::string help = p.help;
-      if (!p.choices.empty()) {
-        help += " (";
-        for (std::size_t i = 0; i < p.choices.size(); ++i) help += (i ? ", " : "") + p.choices[i];
-        help += "; default " + p.choices.at(static_cast<std::size_t>(p.def)) + ")";
-      } else {
-        help += fmt::format(" ({}..{}; default {})", p.min, p.max, p.auto_text.empty() ? std::to_string(p.def) : p.auto_text);
-      }
+    for (const auto& p : e.params)
       sub->add_option_function<std::string>(
-          "--" + p.name, [&given, name = e.name, pname = p.name](const std::string& v) { given[name][pname] = v; },
-          help);
-    }
+             "--" + p.name, [&given, name = e.name, pname = p.name](const std::string& v) { given[name][pname] = v; },
+             param_help(p))
+          ->type_name(param_placeholder(p));
     add_check_flags(sub, flags);
+  }
+  {
+    CheckFlags scratch;
+    check->footer("Every protocol takes these options after its parameters (agree check PROTOCOL --help lists both):\n" +
+                  options_help([&](CLI::App& a) { add_check_flags(&a, scratch); }));
   }
 
   std::string replay_file;
-  bool quiet = false;
+  bool quiet = false, replay_json = false;
   CLI::App* replay = app.add_subcommand("replay", "re-execute a counterexample trace step by step");
   replay->add_option("file", replay_file, "the trace file")->required();
-  replay->add_flag("--quiet", quiet, "print only the outcome");
+  auto* quiet_flag = replay->add_flag("--quiet", quiet, "print only the outcome");
+  replay->add_flag("--json", replay_json,
+                   "print one JSON object on stdout: the outcome and every step with the full state after it")
+      ->excludes(quiet_flag);
 
   cli::SuiteOptions suite_opts;
   CLI::App* suite = app.add_subcommand("suite", "run the bundled table of configurations and expected verdicts");
-  suite->add_option("--filter", suite_opts.filter, "only rows whose protocol or parameters contain this");
+  suite->add_option("--filter", suite_opts.filter, "only rows that have each of these words as protocol or parameter (\"isis procs=3\")")
+      ->type_name("WORDS");
   suite->add_option("--trace-dir", suite_opts.trace_dir, "also write the counterexamples here");
   suite->add_flag("--json", suite_opts.json, "print the table as JSON");
 
@@ -254,20 +303,8 @@ int run(int argc, char** argv) {
   for (const auto& c : all) extra.emplace_back(c.setup(app), &c);
 
   // An unknown command or protocol gets a sentence that names the known ones.
-  if (argc >= 2 && argv[1][0] != '-') {
-    std::string known;
-    bool found = false;
-    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-      known += (known.empty() ? "" : ", ") + sub->get_name();
-      found = found || sub->get_name() == argv[1];
-    }
-    if (!found) {
-      std::cerr << "agree: error: unknown command '" << argv[1] << "' (known: " << known << ")\n";
-      return cli::kExitUsage;
-    }
-  }
-  if (argc >= 3 && std::string(argv[1]) == "check" && argv[2][0] != '-' && !cli::find_protocol(argv[2])) {
-    std::cerr << "agree: error: unknown protocol '" << argv[2] << "' (known: " << cli::protocol_names() << ")\n";
+  if (const std::string bad = unknown_name(app, argc, argv); !bad.empty()) {
+    std::cerr << "agree: error: " << bad << '\n';
     return cli::kExitUsage;
   }
   try {
@@ -279,7 +316,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "agree: error: " << e.what() << " (see agree --help)\n";
+    std::cerr << "agree: error: " << parse_error_message(app, e) << '\n';
     return cli::kExitUsage;
   }
 
@@ -293,15 +330,26 @@ int run(int argc, char** argv) {
   }
   for (const auto& [sub, c] : extra)
     if (sub->parsed()) return c->run();
-  if (app.got_subcommand("list")) return run_list(std::cout);
+  if (app.got_subcommand("list")) return run_list(std::cout, list_only);
   if (app.got_subcommand("suite")) return cli::run_suite(suite_opts, std::cout) == 0 ? 0 : 1;
   if (app.got_subcommand("replay")) {
     const auto trace = counterexamples::read_trace_file(replay_file);
+    if (replay_json) {
+      // replay_trace checks the header and the parameters as a plain replay
+      // does (errors: exit 2, nothing on stdout); the chart holds every state.
+      const auto r = cli::replay_trace(trace, replay_file, nullptr);
+      const cli::Entry& e = *cli::find_protocol(trace.protocol);
+      model::Params params(e.params);
+      params.set_all(trace.parameters);
+      std::cout << counterexamples::render_json(e.chart(params, trace, replay_file), -1);
+      return r.reproduced ? 0 : 1;
+    }
     if (!quiet)
       std::cout << "replaying " << replay_file << ": " << trace.protocol << " " << trace.parameters
                 << ", property " << trace.property << ", " << trace.steps.size() << " steps\n";
     const auto r = cli::replay_trace(trace, replay_file, quiet ? nullptr : &std::cout);
     std::cout << r.message << '\n';
+    if (!r.explanation.empty()) std::cout << "why: " << r.explanation << '\n';
     return r.reproduced ? 0 : 1;
   }
   for (const auto& e : cli::registry())

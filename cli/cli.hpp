@@ -48,11 +48,18 @@ Entry make_entry() {
   e.check = [](const model::Params& params, const checker::Options& given) {
     checker::Options o = given;
     o.parameters = params.to_string();
-    Result checked = agree::check(model::make<P>(params), o);
+    const P p = model::make<P>(params);
     CheckResult r;
+    if constexpr (requires { p.warnings(); }) r.warnings = p.warnings();
+    for (const auto& w : r.warnings)
+      if (o.notice) o.notice("warning: " + w);
+    Result checked = agree::check(p, o);
     r.parameters = o.parameters;
     r.report = std::move(checked.report);
-    for (auto& t : checked.traces) r.steps.push_back(t.steps);
+    for (auto& t : checked.traces) {
+      r.steps.push_back(t.steps);
+      r.explanations.push_back(counterexamples::replay(p, t, "<check>", nullptr).explanation);
+    }
     r.traces = std::move(checked.traces);
     return r;
   };

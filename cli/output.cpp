@@ -39,7 +39,7 @@ std::string search_text(const checker::Options& o, const checker::Report& rep) {
 }
 }  // namespace
 
-void print_report(std::ostream& out, const Entry& e, const checker::Options& o, const CheckResult& r,
+void print_report(std::ostream& out, const Entry& e, const checker::Options& o, const CheckResult& r, bool verbose,
                   const std::optional<std::string>& trace_path) {
   const auto& rep = r.report;
   out << "agree check " << e.name << "  " << r.parameters << '\n';
@@ -55,6 +55,11 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
   else if (rep.cut != checker::Cut::None)
     out << " (the search was also cut short by " << checker::to_string(rep.cut) << ")";
   out << '\n';
+  // Stopped at the first violation: what follows covers only the part explored.
+  const bool partial = rep.verdict == checker::Verdict::Violated && !o.keep_going;
+  if (partial)
+    out << "  (the search stopped at the first violation: the figures are for the part explored so far;"
+           " --keep-going explores everything)\n";
   const double rate = rep.seconds > 0 ? static_cast<double>(rep.distinct_states) / rep.seconds : 0;
   out << fmt::format("  distinct states   {}\n", thousands(rep.distinct_states));
   out << fmt::format("  transitions       {}\n", thousands(rep.transitions));
@@ -72,7 +77,10 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
                        static_cast<double>(rep.peak_rss_bytes) / (1 << 20));
   for (const auto& reach : rep.reachability)
     out << "  reachability      " << reach.name << ": "
-        << (reach.reached ? "reached" : rep.verdict == checker::Verdict::Holds ? "NOT reached (vacuous?)" : "not reached")
+        << (reach.reached                                  ? "reached"
+            : rep.verdict == checker::Verdict::Holds       ? "NOT reached (vacuous?)"
+            : partial || rep.verdict == checker::Verdict::Incomplete ? "not reached so far"
+                                                           : "not reached")
         << '\n';
   const auto never = rep.never_fired();
   if (!never.empty()) {
@@ -92,10 +100,13 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
     out << '\n'
         << "counterexample: " << v.property << " violated after " << r.steps[i].size() << " steps"
         << (o.search == checker::Search::Bfs && rep.search.empty() ? " (a shortest run)" : "") << '\n';
-    out << "     init " << r.traces[i].init << '\n';
-    for (std::size_t k = 0; k < r.steps[i].size(); ++k) out << fmt::format("  {:>3}  {}\n", k + 1, r.steps[i][k]);
-    out << "  action path " << v.path.encode() << '\n';
-    out << '\n' << text_chart(e, r.traces[i]);  // the message sequence chart (cli/render.cpp)
+    if (verbose) {
+      out << "     init " << r.traces[i].init << '\n';
+      for (std::size_t k = 0; k < r.steps[i].size(); ++k) out << fmt::format("  {:>3}  {}\n", k + 1, r.steps[i][k]);
+      // The index of each step among the actions enabled before it: what --resume and the JSON's "path" replay.
+      out << "  action path " << v.path.encode() << "  (each step's index among the enabled actions)\n";
+    }
+    out << '\n' << text_chart(e, r.traces[i]);  // the message sequence chart (cli/render.cpp): the steps, the outcome, why
   }
   if (trace_path) out << "\ntrace written to " << *trace_path << "  (agree replay " << *trace_path << ")\n";
 }
@@ -124,6 +135,8 @@ nlohmann::json report_json(const Entry& e, const model::Params& params, const ch
   j["states_per_second"] = rep.seconds > 0 ? static_cast<double>(rep.distinct_states) / rep.seconds : 0.0;
   j["trace"] = trace_path ? nlohmann::json(*trace_path) : nlohmann::json(nullptr);
   j["cut"] = rep.cut == checker::Cut::None ? nlohmann::json(nullptr) : nlohmann::json(checker::to_string(rep.cut));
+  // false when the search stopped early (a limit, or the first violation without --keep-going)
+  j["complete"] = rep.verdict == checker::Verdict::Holds || (rep.verdict == checker::Verdict::Violated && o.keep_going);
   j["search"] = !rep.search.empty() ? "tree" : o.search == checker::Search::Bfs ? "bfs" : "dfs";
   if (!rep.search.empty()) j["runs_covered"] = rep.weighted_terminals;
   for (const auto& [name, text] : rep.notes) j["notes"][name] = text;
@@ -147,8 +160,10 @@ nlohmann::json report_json(const Entry& e, const model::Params& params, const ch
     cex.push_back({{"property", rep.violations[i].property},
                    {"steps", r.steps[i]},
                    {"init", r.traces[i].init},
-                   {"path", rep.violations[i].path.encode()}});
+                   {"path", rep.violations[i].path.encode()},
+                   {"explanation", i < r.explanations.size() ? r.explanations[i] : std::string()}});
   j["counterexamples"] = cex;
+  j["warnings"] = r.warnings;
   return j;
 }
 

@@ -20,7 +20,9 @@ inline constexpr int kExitIncomplete = 3;
 int exit_code(checker::Verdict v);
 
 std::string thousands(std::uint64_t n);
-void print_report(std::ostream& out, const Entry& e, const checker::Options& o, const CheckResult& r,
+// `verbose` adds each counterexample's numbered step list and action path
+// (the chart shows the steps already).
+void print_report(std::ostream& out, const Entry& e, const checker::Options& o, const CheckResult& r, bool verbose,
                   const std::optional<std::string>& trace_path);
 nlohmann::json report_json(const Entry& e, const model::Params& params, const checker::Options& o,
                            const CheckResult& r, const std::optional<std::string>& trace_path);

@@ -9,14 +9,17 @@
 // protocol exists, 2 usage error, 3 unknown (a resource limit or Z3 gave up).
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "agree/cli/command.hpp"
+#include "agree/cli/options.hpp"
 #include "agree/cli/output.hpp"
 #include "agree/cli/registry.hpp"
+#include "agree/model/om.hpp"
 #include "agree/model/params.hpp"
 #include "agree/prove/impossible.hpp"
 #include "agree/prove/om_smt.hpp"
@@ -43,17 +46,25 @@ Flags flags;
 CLI::App *om_cmd = nullptr, *sm_cmd = nullptr, *table_cmd = nullptr, *impossible_cmd = nullptr;
 
 void add_common(CLI::App* c, bool trace) {
-  c->add_option("--timeout", flags.timeout, "give up after SECONDS of solving (verdict unknown, exit 3)")
-      ->check(CLI::Range(0.0, 1e6));
-  c->add_option("--smt2", flags.smt2, "also write the query to FILE (SMT-LIB 2; re-run it with: z3 FILE)");
+  c->add_option("--timeout", flags.timeout, "give up after SECONDS of solving (verdict unknown, exit 3; 0: no limit)")
+      ->check(cli::number_in(0, 1e6, "seconds"))->type_name("SECONDS");
+  c->add_option("--smt2", flags.smt2, "also write the query to FILE (SMT-LIB 2; re-run it with: z3 FILE)")->type_name("FILE");
   c->add_flag("--json", flags.json, "print one JSON object on stdout");
   if (trace) c->add_option("--trace-dir", flags.trace_dir, "where witness traces go (never overwritten)");
 }
 
 void add_size(CLI::App* c, const char* rounds_help) {
-  c->add_option("--generals", flags.generals, "generals N, p0 is the commander")->required();
-  c->add_option("--traitors", flags.traitors, "traitors T")->required();
-  c->add_option("--rounds", flags.rounds, rounds_help);
+  // The ranges of `agree check om` and `sm` (the same for both), so that one
+  // parameter has one range on every command.
+  const auto specs = model::om::Om::param_specs();
+  const auto range = [&](const std::string& name) {
+    for (const auto& s : specs)
+      if (s.name == name) return cli::count_in(static_cast<std::uint64_t>(s.min), static_cast<std::uint64_t>(s.max));
+    throw std::logic_error("om has no parameter " + name);
+  };
+  c->add_option("--generals", flags.generals, "generals N, p0 is the commander")->required()->check(range("generals"))->type_name("N");
+  c->add_option("--traitors", flags.traitors, "traitors T")->required()->check(range("traitors"))->type_name("T");
+  c->add_option("--rounds", flags.rounds, rounds_help)->check(range("rounds"))->type_name("M");
 }
 
 nlohmann::json null_or(const std::optional<std::string>& s) { return s ? nlohmann::json(*s) : nlohmann::json(nullptr); }
@@ -61,6 +72,19 @@ nlohmann::json null_or(const std::optional<std::string>& s) { return s ? nlohman
 std::string verdict_word(prove::Answer a) {
   // The query asks for a violation: sat means violated.
   return a == prove::Answer::Sat ? "violated" : a == prove::Answer::Unsat ? "holds" : "unknown";
+}
+
+// The parameters as `agree check` prints them: rounds=auto when --rounds was
+// not given (then m = T), else the number.
+bool rounds_auto() { return flags.rounds < 0; }
+std::string params_text(int generals, int traitors, int rounds) {
+  return fmt::format("generals={} traitors={} rounds={}", generals, traitors,
+                     rounds_auto() ? std::string("auto") : std::to_string(rounds));
+}
+nlohmann::json params_json(int generals, int traitors, int rounds) {
+  return {{"generals", generals},
+          {"traitors", traitors},
+          {"rounds", rounds_auto() ? nlohmann::json("auto") : nlohmann::json(rounds)}};
 }
 
 int exit_for(prove::Answer a) {
@@ -87,15 +111,15 @@ int run_om() {
   std::optional<std::string> trace_path;
   std::optional<counterexamples::Trace> trace;
   if (r.witness) {
-    trace = prove::om_trace(c, *r.witness);
+    trace = prove::om_trace(c, *r.witness, rounds_auto());
     trace_path = write_trace("om", trace);
   }
-  const std::string params = fmt::format("generals={} traitors={} rounds={}", c.generals, c.traitors, c.rounds);
+  const std::string params = params_text(c.generals, c.traitors, c.rounds);
   if (flags.json) {
     nlohmann::json j;
     j["command"] = "prove om";
     j["protocol"] = "om";
-    j["parameters"] = {{"generals", c.generals}, {"traitors", c.traitors}, {"rounds", c.rounds}};
+    j["parameters"] = params_json(c.generals, c.traitors, c.rounds);
     j["verdict"] = verdict_word(r.outcome.answer);
     j["z3"] = prove::to_string(r.outcome.answer);
     j["reason_unknown"] = r.outcome.answer == prove::Answer::Unknown ? nlohmann::json(r.outcome.reason_unknown)
@@ -143,7 +167,8 @@ int run_om() {
         if (w.traitor[g]) traitors += (traitors.empty() ? "p" : ", p") + std::to_string(g);
       std::cout << "  traitors: " << traitors << "; the commander's order: " << (w.order_attack ? "attack" : "retreat")
                 << '\n';
-      std::cout << "  traitor strategy (every message a traitor sends, path = the generals it passed through):\n";
+      std::cout << "  traitor strategy (every message a traitor sends, as agree check writes it: "
+                   "send(path>receiver: value)):\n";
       for (const auto& line : prove::om::strategy_lines(w)) std::cout << "    " << line << '\n';
       std::string dec;
       for (std::size_t g = 1; g < w.decision.size(); ++g)
@@ -165,13 +190,13 @@ int run_sm() {
   const prove::SolveOptions so{flags.timeout, flags.smt2};
   const auto r = prove::sm::prove(c, so);
   std::optional<std::string> trace_path;
-  if (r.witness) trace_path = write_trace("sm", prove::sm_trace(c, *r.witness));
-  const std::string params = fmt::format("generals={} traitors={} rounds={}", c.generals, c.traitors, c.rounds);
+  if (r.witness) trace_path = write_trace("sm", prove::sm_trace(c, *r.witness, rounds_auto()));
+  const std::string params = params_text(c.generals, c.traitors, c.rounds);
   if (flags.json) {
     nlohmann::json j;
     j["command"] = "prove sm";
     j["protocol"] = "sm";
-    j["parameters"] = {{"generals", c.generals}, {"traitors", c.traitors}, {"rounds", c.rounds}};
+    j["parameters"] = params_json(c.generals, c.traitors, c.rounds);
     j["verdict"] = verdict_word(r.outcome.answer);
     j["z3"] = prove::to_string(r.outcome.answer);
     j["reason_unknown"] = r.outcome.answer == prove::Answer::Unknown ? nlohmann::json(r.outcome.reason_unknown)
@@ -220,7 +245,8 @@ int run_sm() {
         if (w.traitor[g]) traitors += (traitors.empty() ? "p" : ", p") + std::to_string(g);
       std::cout << "  traitors: " << traitors << "; the commander's order: " << (w.order_attack ? "attack" : "retreat")
                 << '\n';
-      std::cout << "  traitor strategy (every signed message a traitor sends, value:0:signers -> receiver):\n";
+      std::cout << "  traitor strategy (every signed message a traitor sends, as agree check writes it: "
+                   "send(value:signers > {receivers})):\n";
       for (const auto& line : prove::sm::strategy_lines(w)) std::cout << "    " << line << '\n';
       if (trace_path)
         std::cout << "\ntrace written to " << *trace_path << "  (agree replay " << *trace_path << ")\n";
@@ -402,10 +428,12 @@ Command prove_command() {
        add_size(sm_cmd, "m of SM(m) (default: T)");
        add_common(sm_cmd, true);
        table_cmd = p->add_subcommand("table", "OM(T) and SM(T) for every N and T up to a bound, against the theorem");
-       table_cmd->add_option("--max-generals", flags.max_generals, "N = 2 .. this (default 7)");
-       table_cmd->add_option("--max-traitors", flags.max_traitors, "T = 0 .. this (default 2)");
-       table_cmd->add_option("--timeout", flags.timeout, "give up on a cell after SECONDS (unknown)")
-           ->check(CLI::Range(0.0, 1e6));
+       table_cmd->add_option("--max-generals", flags.max_generals, "N = 2 .. this (default 7)")
+           ->check(cli::count_in(2, 12))->type_name("N");
+       table_cmd->add_option("--max-traitors", flags.max_traitors, "T = 0 .. this (default 2)")
+           ->check(cli::count_in(0, 4))->type_name("T");
+       table_cmd->add_option("--timeout", flags.timeout, "give up on a cell after SECONDS (unknown; 0: no limit)")
+           ->check(cli::number_in(0, 1e6, "seconds"))->type_name("SECONDS");
        table_cmd->add_flag("--json", flags.json, "print one JSON object on stdout");
        impossible_cmd = p->add_subcommand(
            "impossible", "is there ANY K-round full-information protocol that beats T traitors? (synthesis)");

@@ -31,6 +31,8 @@ struct CheckResult {
   std::string parameters;                          // the resolved "procs=3 msgs=2 ..."
   std::vector<counterexamples::Trace> traces;      // one per violation, same order
   std::vector<std::vector<std::string>> steps;     // per violation: the numbered steps, for printing
+  std::vector<std::string> explanations;           // per violation: why, in words (Property::explain), or ""
+  std::vector<std::string> warnings;               // the model's warnings() about this configuration
 };
 
 struct SimulateResult {

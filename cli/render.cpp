@@ -1,9 +1,11 @@
-// cli/render.cpp — `agree render TRACE --format text|mermaid|svg|html [-o FILE]`.
+// cli/render.cpp — `agree render TRACE --format text|mermaid|svg|html|json|itf [-o FILE]`.
 //
 // Replays the trace through its model and prints a message sequence chart
-// (counterexamples/chart.hpp): to stdout, or to FILE written atomically. With
-// -o the format follows the file's extension (.txt, .mmd, .svg, .html) unless
-// --format names one; an extension that names another format, or none without
+// (counterexamples/chart.hpp), or every state as JSON (json: agree's own
+// document; itf: the Informal Trace Format, counterexamples/render_json.hpp):
+// to stdout, or to FILE written atomically. With -o the format follows the
+// file's name (.txt, .mmd, .svg, .html, .json; .itf.json is itf) unless
+// --format names one; a name that says another format, or none without
 // --format, is an error (exit 2), and so is an existing FILE without --force.
 #include "agree/cli/render.hpp"
 
@@ -59,9 +61,14 @@ struct Flags {
   bool force = false;
 } flags;
 
-// The format a file name asks for: "" when its extension names none.
+// The format a file name asks for: "" when its extension names none. The
+// whole name counts, not only the last extension: x.itf.json is itf, x.json json.
 std::string format_for(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  const std::string_view itf = ".itf.json";
+  if (name.size() > itf.size() && name.compare(name.size() - itf.size(), itf.size(), itf) == 0) return "itf";
   const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".json") return "json";
   if (ext == ".svg") return "svg";
   if (ext == ".html" || ext == ".htm") return "html";
   if (ext == ".mmd" || ext == ".mermaid") return "mermaid";
@@ -76,7 +83,7 @@ std::string choose_format(std::string& problem) {
   const std::string ext = std::filesystem::path(flags.out).extension().string();
   if (flags.format.empty() && by_name.empty())
     problem = "-o " + flags.out + ": " + (ext.empty() ? "no extension" : "'" + ext + "' is not a format agree writes") +
-              " (.txt, .mmd, .svg, .html); name one with --format";
+              " (.txt, .mmd, .svg, .html, .json, .itf.json); name one with --format";
   else if (!flags.format.empty() && !by_name.empty() && by_name != flags.format)
     problem = "-o " + flags.out + " names " + by_name + ", --format says " + flags.format + ": make them agree";
   return flags.format.empty() ? by_name : flags.format;
@@ -115,10 +122,13 @@ Command render_command() {
     [](CLI::App& app) {
       auto* c = app.add_subcommand("render", "draw a counterexample trace as a message sequence chart");
       c->add_option("trace", flags.file, "the trace file")->required();
-      c->add_option("--format", flags.format, "text, mermaid, svg or html (default: from -o's extension, else text)")
-          ->check(CLI::IsMember({"text", "mermaid", "svg", "html"}))
+      c->add_option("--format", flags.format,
+                    "text, mermaid, svg, html, json (every state) or itf (the Informal Trace Format) "
+                    "(default: from -o's extension, else text)")
+          ->check(CLI::IsMember({"text", "mermaid", "svg", "html", "json", "itf"}))
           ->type_name("FORMAT");
-      c->add_option("-o,--output", flags.out, "write to FILE (.txt, .mmd, .svg, .html; atomically) instead of stdout")
+      c->add_option("-o,--output", flags.out,
+                    "write to FILE (.txt, .mmd, .svg, .html, .json, .itf.json; atomically) instead of stdout")
           ->type_name("FILE");
       c->add_flag("--force", flags.force, "replace FILE if it exists (otherwise render refuses)");
       return c;

@@ -10,12 +10,14 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <limits>
 #include <map>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "agree/cli/command.hpp"
+#include "agree/cli/options.hpp"
 #include "agree/cli/output.hpp"
 #include "agree/cli/render.hpp"
 
@@ -36,16 +38,49 @@ struct Flags {
   std::vector<std::pair<CLI::App*, const cli::Entry*>> subs;
 } flags;
 
+// The options every protocol's `simulate` takes after its parameters.
+void add_walk_flags(CLI::App* sub) {
+  sub->add_option("--walks", flags.walk.walks, "N random walks to take (default 1000)")
+      ->check(count_in(1, std::uint64_t{1} << 40))->type_name("N");
+  sub->add_option("--depth", flags.walk.depth, "steps per walk at most (default 100)")
+      ->check(count_in(1, std::uint64_t{1} << 32))->type_name("N");
+  sub->add_option("--seed", flags.walk.seed, "random seed: the same seed takes the same walks (default 0)")
+      ->check(count_in(0, std::numeric_limits<std::uint64_t>::max()))->type_name("N");
+  sub->add_option("--property", flags.properties, "check only this property (repeatable)")->type_name("NAME");
+  sub->add_option("--time-limit", flags.time_limit, "stop after SECONDS (incomplete; 0, the default: no limit)")
+      ->check(number_in(0, 1e9, "seconds"))->type_name("SECONDS");
+  sub->add_flag("--json", flags.json, "print one JSON object on stdout");
+  sub->add_flag("--no-shrink", flags.no_shrink, "keep the violating walk as found");
+  sub->add_option("--trace-dir", flags.trace_dir, "where counterexample traces go (default ./traces; never overwritten)")
+      ->type_name("DIR");
+}
+
 int run_simulate(const cli::Entry& e) {
+  const std::string command = "agree simulate " + e.name;
   model::Params params(e.params);
-  for (const auto& [name, value] : flags.given[e.name]) params.set(name, value);
+  try {
+    for (const auto& [name, value] : flags.given[e.name]) params.set(name, value);
+  } catch (const model::ParamError& err) {
+    std::cerr << "agree: error: " << param_error_message(err.what(), e.params, command) << '\n';
+    return cli::kExitUsage;
+  }
   checker::Options o;
   o.properties = flags.properties;
   o.time_limit = flags.time_limit;
   o.interrupt = &g_interrupted;
   std::signal(SIGINT, on_sim_signal);
   std::signal(SIGTERM, on_sim_signal);
-  cli::SimulateResult r = e.simulate(params, o, flags.walk);
+  cli::SimulateResult r;
+  try {
+    r = e.simulate(params, o, flags.walk);
+  } catch (const model::ParamError& err) {
+    std::cerr << "agree: error: " << param_error_message(err.what(), e.params, command) << '\n';
+    return cli::kExitUsage;
+  } catch (const std::invalid_argument& err) {
+    const std::string what = err.what();
+    std::cerr << "agree: error: " << what << (what.rfind("unknown ", 0) == 0 ? " (see " + command + " --help)" : "") << '\n';
+    return cli::kExitUsage;
+  }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   const auto& rep = r.sim.report;
@@ -125,17 +160,14 @@ Command simulate_command() {
         CLI::App* sub = c->add_subcommand(e.name, e.summary);
         for (const auto& p : e.params)
           sub->add_option_function<std::string>(
-              "--" + p.name, [name = e.name, pname = p.name](const std::string& v) { flags.given[name][pname] = v; }, p.help);
-        sub->add_option("--walks", flags.walk.walks, "random walks to take (default 1000)")->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-        sub->add_option("--depth", flags.walk.depth, "steps per walk at most (default 100)")->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
-        sub->add_option("--seed", flags.walk.seed, "random seed: the same seed takes the same walks (default 0)");
-        sub->add_option("--property", flags.properties, "check only this property (repeatable)");
-        sub->add_option("--time-limit", flags.time_limit, "stop after SECONDS (incomplete)")->check(CLI::Range(0.0, 1e9));
-        sub->add_flag("--json", flags.json, "print one JSON object on stdout");
-        sub->add_flag("--no-shrink", flags.no_shrink, "keep the violating walk as found");
-        sub->add_option("--trace-dir", flags.trace_dir, "where counterexample traces go (never overwritten)");
+                 "--" + p.name, [name = e.name, pname = p.name](const std::string& v) { flags.given[name][pname] = v; },
+                 param_help(p))
+              ->type_name(param_placeholder(p));
+        add_walk_flags(sub);
         flags.subs.emplace_back(sub, &e);
       }
+      c->footer("Every protocol takes these options after its parameters (agree simulate PROTOCOL --help lists both):\n" +
+                options_help([](CLI::App& a) { add_walk_flags(&a); }));
       return c;
     },
     [] {

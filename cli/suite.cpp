@@ -2,12 +2,16 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
 #include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "agree/cli/output.hpp"
 #include "agree/cli/registry.hpp"
 #include "agree/counterexamples/trace.hpp"
+#include "agree/model/suggest.hpp"
 
 namespace agree::cli {
 
@@ -18,19 +22,40 @@ std::vector<SuiteRow>& rows() {
 }
 }  // namespace
 
+// Every word of the filter names the row's protocol or one of its parameters
+// exactly ("om", "procs=3"): "om" is not a substring match for "rooms=2".
+bool row_matches(const SuiteRow& row, const std::string& filter) {
+  std::istringstream words(filter);
+  for (std::string w; words >> w;) {
+    if (w == row.protocol) continue;
+    std::istringstream params(row.parameters);
+    bool found = false;
+    for (std::string p; params >> p && !found;) found = p == w;
+    if (!found) return false;
+  }
+  return true;
+}
+
 const std::vector<SuiteRow>& suite_rows() { return rows(); }
 void add_suite_row(SuiteRow row) { rows().push_back(std::move(row)); }
 
 int run_suite(const SuiteOptions& o, std::ostream& out) {
+  std::size_t matched = 0;
+  for (const auto& row : suite_rows()) matched += row_matches(row, o.filter);
+  if (matched == 0) {
+    std::vector<std::string> names;
+    for (const auto& row : suite_rows())
+      if (std::find(names.begin(), names.end(), row.protocol) == names.end()) names.push_back(row.protocol);
+    throw std::invalid_argument("--filter '" + o.filter + "' matches no row: give protocol names and parameters as the "
+                                "table prints them (" + model::joined(names) + "; procs=3, ...) (see agree suite --help)");
+  }
   int disagree = 0;
   nlohmann::json rows_json = nlohmann::json::array();
   if (!o.json)
     out << fmt::format("{:<10} {:<44} {:<10} {:<13} {:>12} {:>8}  {}\n", "protocol", "parameters", "verdict",
                        "property", "states", "seconds", "result");
   for (const auto& row : suite_rows()) {
-    if (!o.filter.empty() && row.protocol.find(o.filter) == std::string::npos &&
-        row.parameters.find(o.filter) == std::string::npos)
-      continue;
+    if (!row_matches(row, o.filter)) continue;
     const Entry* e = find_protocol(row.protocol);
     std::string problem;
     CheckResult r;

@@ -23,12 +23,13 @@ const std::vector<SuiteRow>& suite_rows();  // the rows registered with add_suit
 void add_suite_row(SuiteRow row);
 
 struct SuiteOptions {
-  std::string filter;                    // only rows whose protocol or parameters contain it
+  std::string filter;                    // only rows whose protocol or parameters name each of its words
   std::optional<std::string> trace_dir;  // write the counterexamples there too
   bool json = false;
 };
 
-// Runs every row; prints a table; returns the number of rows that disagree.
+// Runs every row the filter selects; prints a table; returns the number of
+// rows that disagree. Throws std::invalid_argument when the filter selects none.
 int run_suite(const SuiteOptions& o, std::ostream& out);
 
 }  // namespace agree::cli

@@ -65,10 +65,17 @@ class Eig {
       if (x == g) return true;
     return false;
   }
-  // "0>2>1": a path as printed in `agree prove` output.
+  // "0>2>1": a path in the names of the SMT variables (the --smt2 query).
   static std::string text(const Path& p) {
     std::string s;
     for (const int x : p) s += (s.empty() ? "" : ">") + std::to_string(x);
+    return s;
+  }
+  // "p0.p2.p1": a path as `agree prove` prints it, in the notation of the
+  // explicit om model (model/om.hpp: send(p0.p2.p1>p3: attack)).
+  static std::string name(const Path& p) {
+    std::string s;
+    for (const int x : p) s += (s.empty() ? "p" : ".p") + std::to_string(x);
     return s;
   }
 

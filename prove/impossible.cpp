@@ -167,7 +167,7 @@ Result prove(const Config& c, const SolveOptions& o) {
     rule.lieutenant = g;
     const auto& in = shape.view[static_cast<std::size_t>(g)];
     for (const int k : in)
-      rule.inputs.push_back(Eig::text(shape.tree.paths()[static_cast<std::size_t>(shape.tree.msgs()[static_cast<std::size_t>(k)].path)]));
+      rule.inputs.push_back(Eig::name(shape.tree.paths()[static_cast<std::size_t>(shape.tree.msgs()[static_cast<std::size_t>(k)].path)]));
     rule.is_majority = true;
     for (std::uint32_t v = 0; v < (1u << in.size()); ++v) {
       rule.table.push_back(value_of(m, entry(g, v)));

@@ -41,7 +41,7 @@ void validate(const Config& c);
 
 struct Rule {
   int lieutenant = 0;
-  std::vector<std::string> inputs;  // the paths of the values it receives, "0", "0>2", ...
+  std::vector<std::string> inputs;  // the paths of the values it receives, "p0", "p0.p2", ... (Eig::name)
   std::vector<bool> table;          // table[view]: attack? view bit b = inputs[b] is attack
   bool is_majority = false;         // the table is the strict majority of its inputs, ties retreat
 };

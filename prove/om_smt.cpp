@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "agree/model/om.hpp"
 #include "agree/model/params.hpp"
 
 namespace agree::prove::om {
@@ -158,9 +159,12 @@ std::vector<std::string> strategy_lines(const Witness& w) {
   std::vector<std::string> out;
   for (const auto& m : w.messages) {
     if (!m.from_traitor) continue;
-    const int from = m.path.back();
-    std::string line = "p" + std::to_string(from) + " -> p" + std::to_string(m.to) + "  path " + Eig::text(m.path) +
-                       ": " + value_name(m.attack);
+    // The explicit model's action for this message (model/om.hpp), as
+    // `agree check om` and the witness trace print it: send(p0.p1>p2: retreat).
+    model::om::Message named;
+    named.path = m.path;
+    named.to = m.to;
+    std::string line = "send(" + model::om::message_name(named) + ": " + value_name(m.attack) + ")";
     if (m.attack != m.loyal_attack)
       line += m.path.size() == 1 ? "  (a lie: its order is " + value_name(m.loyal_attack) + ")"
                                  : "  (a lie: it received " + value_name(m.loyal_attack) + ")";

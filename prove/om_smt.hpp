@@ -69,7 +69,10 @@ std::vector<int> decisions(const Config& c, const std::vector<bool>& carried);
 std::string broken(const std::vector<bool>& traitor, bool order_attack, const std::vector<int>& decision,
                    std::string* why = nullptr);
 
-// The traitors' strategy, one line per message a traitor sends.
+// The traitors' strategy, one line per message a traitor sends, in canonical
+// order and in the notation of the explicit om model's actions
+// ("send(p0.p2>p1: retreat)  (a lie: it received attack)"): the non-order
+// steps of the witness trace.
 std::vector<std::string> strategy_lines(const Witness& w);
 
 }  // namespace agree::prove::om

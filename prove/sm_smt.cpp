@@ -1,8 +1,12 @@
 #include "agree/prove/sm_smt.hpp"
 
+#include <algorithm>
+#include <compare>
+#include <cstdint>
 #include <map>
 
 #include "agree/model/params.hpp"
+#include "agree/model/sm.hpp"
 
 namespace agree::prove::sm {
 
@@ -45,11 +49,16 @@ void validate(const Config& c) {
     throw model::ParamError("--rounds must be in 0..generals, got " + std::to_string(c.rounds));
 }
 
-std::string text(const Message& m) {
-  std::string s = value_name(m.attack) + ":0";
-  for (const int x : m.chain) s += ":" + std::to_string(x);
-  return s + " -> p" + std::to_string(m.to);
+// "attack:p0:p2": the signed message as model/sm.hpp names it.
+static std::string signed_text(bool attack, const std::vector<int>& chain) {
+  model::sm::Signed s;
+  s.value = static_cast<std::uint8_t>(attack ? model::sm::kAttack : model::sm::kRetreat);
+  s.chain.push_back(0);
+  for (const int x : chain) s.chain.push_back(static_cast<std::uint8_t>(x));
+  return model::sm::signed_name(s);
 }
+
+std::string text(const Message& m) { return signed_text(m.attack, m.chain) + " -> p" + std::to_string(m.to); }
 
 Result prove(const Config& c, const SolveOptions& o) {
   validate(c);
@@ -189,11 +198,29 @@ Result prove(const Config& c, const SolveOptions& o) {
 }
 
 std::vector<std::string> strategy_lines(const Witness& w) {
-  std::vector<std::string> out;
+  // One line per signed message a traitor sends, with all its receivers, as
+  // the explicit sm model's action (model/sm.hpp) and so the witness trace
+  // write it, in that model's canonical order: round, sender, chain, value
+  // (retreat first). The model's sends to nobody ("> {}") are left out.
+  struct Key {
+    int round, sender;
+    std::vector<int> chain;
+    bool attack;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::map<Key, std::vector<int>> sends;
   for (const auto& m : w.delivered) {
     const int sender = m.chain.empty() ? 0 : m.chain.back();
     if (!w.traitor[static_cast<std::size_t>(sender)]) continue;
-    out.push_back("round " + std::to_string(m.round) + "  p" + std::to_string(sender) + " sends " + text(m));
+    sends[{m.round, sender, m.chain, m.attack}].push_back(m.to);
+  }
+  std::vector<std::string> out;
+  for (auto& [k, to] : sends) {
+    std::sort(to.begin(), to.end());
+    std::string receivers;
+    for (const int g : to) receivers += (receivers.empty() ? "p" : ", p") + std::to_string(g);
+    out.push_back("send(" + signed_text(k.attack, k.chain) + " > {" + receivers + "})  (round " +
+                  std::to_string(k.round) + ")");
   }
   if (out.empty()) out.emplace_back("(the traitors send nothing at all)");
   return out;

@@ -64,9 +64,12 @@ struct Result {
 
 Result prove(const Config& c, const SolveOptions& o);
 
-// "attack:0:2:1 -> p3": a message as printed.
+// "attack:p0:p2:p1 -> p3": one delivery, the message named as model/sm.hpp
+// names it (value, then the signers, p0 first).
 std::string text(const Message& m);
-// The messages traitors sent in the witness (the strategy), one line each.
+// The messages traitors sent in the witness (the strategy), one line per
+// signed message with all its receivers, as the explicit sm model's action
+// and the witness trace write it: "send(attack:p0:p2 > {p1, p3})  (round 2)".
 std::vector<std::string> strategy_lines(const Witness& w);
 
 }  // namespace agree::prove::sm

@@ -14,12 +14,13 @@ namespace {
 // Parameters in the model's own validated form, or nullopt when the witness
 // lies outside the explicit model's ranges (then no trace can be replayed).
 template <class P>
-std::optional<model::Params> model_params(int generals, int traitors, int rounds) {
+std::optional<model::Params> model_params(int generals, int traitors, int rounds, bool rounds_auto) {
+  if (rounds_auto && rounds != traitors) throw std::logic_error("witness: rounds=auto means rounds = traitors");
   model::Params params(P::param_specs());
   try {
     params.set("generals", std::to_string(generals));
     params.set("traitors", std::to_string(traitors));
-    params.set("rounds", std::to_string(rounds));
+    params.set("rounds", rounds_auto ? "auto" : std::to_string(rounds));
     const P check{params};  // the model's cross-parameter checks
   } catch (const model::ParamError&) {
     return std::nullopt;
@@ -74,8 +75,8 @@ std::uint32_t mask(const std::vector<bool>& traitor) {
 
 }  // namespace
 
-std::optional<counterexamples::Trace> om_trace(const om::Config& c, const om::Witness& w) {
-  const auto params = model_params<model::om::Om>(c.generals, c.traitors, c.rounds);
+std::optional<counterexamples::Trace> om_trace(const om::Config& c, const om::Witness& w, bool rounds_auto) {
+  const auto params = model_params<model::om::Om>(c.generals, c.traitors, c.rounds, rounds_auto);
   if (!params) return std::nullopt;
   const model::om::Om p{*params};
   std::map<std::pair<Path, int>, bool> value;  // (path, to) -> attack
@@ -98,8 +99,8 @@ std::optional<counterexamples::Trace> om_trace(const om::Config& c, const om::Wi
                });
 }
 
-std::optional<counterexamples::Trace> sm_trace(const sm::Config& c, const sm::Witness& w) {
-  const auto params = model_params<model::sm::Sm>(c.generals, c.traitors, c.rounds);
+std::optional<counterexamples::Trace> sm_trace(const sm::Config& c, const sm::Witness& w, bool rounds_auto) {
+  const auto params = model_params<model::sm::Sm>(c.generals, c.traitors, c.rounds, rounds_auto);
   if (!params) return std::nullopt;
   const model::sm::Sm p{*params};
   // (value, chain with p0 first) -> receivers bitmask, for the traitors' sends.

@@ -15,9 +15,11 @@ namespace agree::prove {
 // witness's traitor set, taking at each step the action the witness chose, and
 // must end violating the witness's property (else std::logic_error: the
 // encodings disagree). nullopt when the parameters are outside the model's
-// ranges (`agree list`).
-std::optional<counterexamples::Trace> om_trace(const om::Config& c, const om::Witness& w);
+// ranges (`agree list`). rounds_auto: the rounds were not given, they are the
+// traitors' number (c.rounds == c.traitors): the trace's parameters say
+// rounds=auto, as those of `agree check` do; else rounds=<c.rounds>.
+std::optional<counterexamples::Trace> om_trace(const om::Config& c, const om::Witness& w, bool rounds_auto = false);
 // The same for `sm`: the traitors' sends choose the receivers the witness delivered to.
-std::optional<counterexamples::Trace> sm_trace(const sm::Config& c, const sm::Witness& w);
+std::optional<counterexamples::Trace> sm_trace(const sm::Config& c, const sm::Witness& w, bool rounds_auto = false);
 
 }  // namespace agree::prove

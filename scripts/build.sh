@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Installs what is missing, then builds agree and its tests in Release into ./build.
-#   scripts/build.sh [extra cmake -D options]
+# Installs what is missing, then builds in Release into ./build.
+#   scripts/build.sh                 everything: agree, the tests, the fuzz-free rest
+#   scripts/build.sh agree           only the agree binary (what `agree suite` needs)
+#   scripts/build.sh [-DOPTION=...]  extra cmake -D options, with or without targets
 set -euo pipefail
 cd "$(dirname "$0")/.."
+defs=() targets=()
+for a in "$@"; do
+  case "$a" in
+    -D*) defs+=("$a") ;;
+    *) targets+=(--target "$a") ;;
+  esac
+done
 scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-cmake --build build -j"$(nproc)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release ${defs[@]+"${defs[@]}"} >/dev/null
+cmake --build build -j"$(nproc)" ${targets[@]+"${targets[@]}"}

@@ -173,6 +173,74 @@ TEST_CASE("prove: every OM and SM witness replays through the explicit model and
   const auto trace = prove::om_trace({3, 1, 1}, *r.witness);
   REQUIRE(trace);
   CHECK(trace->steps.size() == 2);
+  CHECK(trace->parameters == "generals=3 traitors=1 rounds=1");
+  // Without --rounds the trace says rounds=auto, as `agree check om` writes it.
+  const auto auto_trace = prove::om_trace({3, 1, 1}, *r.witness, true);
+  REQUIRE(auto_trace);
+  CHECK(auto_trace->parameters == "generals=3 traitors=1 rounds=auto");
+  CHECK(auto_trace->steps == trace->steps);
+  require_replays(*auto_trace);
+}
+
+namespace {
+// "send(p0.p2>p1: retreat)  (a lie: ...)" -> "send(p0.p2>p1: retreat)".
+std::string action_part(const std::string& line) { return line.substr(0, line.find(')') + 1); }
+}  // namespace
+
+TEST_CASE("prove: the traitor strategy is written as agree check writes the actions", "[prove][notation]") {
+  // om: every message a traitor sends is one action of the explicit model, so
+  // the strategy is exactly the trace's send steps, in order.
+  for (const auto& [n, t, m] : std::vector<std::tuple<int, int, int>>{{3, 1, 1}, {4, 1, 0}, {6, 2, 2}}) {
+    INFO("om N=" << n << " T=" << t << " m=" << m);
+    const prove::om::Config c{n, t, m};
+    const auto r = prove::om::prove(c, {});
+    REQUIRE(r.witness);
+    const auto trace = prove::om_trace(c, *r.witness);
+    REQUIRE(trace);
+    std::vector<std::string> sends, strategy;
+    for (const auto& s : trace->steps)
+      if (s.rfind("send(", 0) == 0) sends.push_back(s);
+    for (const auto& line : prove::om::strategy_lines(*r.witness)) {
+      CHECK(line.rfind("send(p0", 0) == 0);
+      strategy.push_back(action_part(line));
+    }
+    CHECK(strategy == sends);
+  }
+  // The paper's story by hand: p0 loyal orders attack, the traitor lies once.
+  const auto r = prove::om::prove({3, 1, 1}, {});
+  REQUIRE(r.witness);
+  const auto lines = prove::om::strategy_lines(*r.witness);
+  const int traitor = r.witness->traitor[1] ? 1 : 2, loyal = 3 - traitor;
+  if (!r.witness->traitor[0] && lines.size() == 1)  // else Z3 chose the traitor commander's story
+    CHECK(lines[0] == "send(p0.p" + std::to_string(traitor) + ">p" + std::to_string(loyal) + ": " +
+                          (r.witness->order_attack ? "retreat" : "attack") + ")  (a lie: it received " +
+                          (r.witness->order_attack ? "attack" : "retreat") + ")");
+
+  // sm: one line per signed message a traitor sends, with all its receivers:
+  // the trace's sends to somebody (the model also lists the sends to nobody).
+  for (const auto& [n, t, m] : std::vector<std::tuple<int, int, int>>{{4, 2, 1}, {5, 3, 2}, {4, 1, 0}}) {
+    INFO("sm N=" << n << " T=" << t << " m=" << m);
+    const prove::sm::Config c{n, t, m};
+    const auto r2 = prove::sm::prove(c, {});
+    REQUIRE(r2.witness);
+    const auto trace = prove::sm_trace(c, *r2.witness);
+    REQUIRE(trace);
+    std::vector<std::string> sends, strategy;
+    for (const auto& s : trace->steps)
+      if (s.rfind("send(", 0) == 0 && s.find("> {})") == std::string::npos) sends.push_back(s);
+    for (const auto& line : prove::sm::strategy_lines(*r2.witness)) {
+      if (line.rfind("(the traitors", 0) == 0) continue;
+      CHECK(line.find(":p0") != std::string::npos);
+      CHECK(line.find("(round ") != std::string::npos);
+      strategy.push_back(action_part(line));
+    }
+    CHECK(strategy == sends);
+  }
+  prove::sm::Message msg;
+  msg.attack = true;
+  msg.chain = {2, 1};
+  msg.to = 3;
+  CHECK(prove::sm::text(msg) == "attack:p0:p2:p1 -> p3");
 }
 
 TEST_CASE("prove: explicit om/sm verdicts and Z3 verdicts agree", "[prove][explicit]") {
@@ -241,7 +309,9 @@ TEST_CASE("prove: no full-information protocol lets 3 generals beat 1 traitor; 4
     // With 4 generals and 1 traitor every view occurs and forces the majority.
     CHECK(rule.is_majority);
   }
-  CHECK(four.rules[0].inputs == std::vector<std::string>{"0", "0>2", "0>3"});
+  // Paths as the explicit om model writes them (send(p0.p2>p1: ...)).
+  CHECK(four.rules[0].inputs == std::vector<std::string>{"p0", "p0.p2", "p0.p3"});
+  CHECK(four.rules[1].inputs == std::vector<std::string>{"p0", "p0.p1", "p0.p3"});
   CHECK(prove::impossible::class_text(Config{3, 1, 2}).find("full-information") != std::string::npos);
 }
 
@@ -250,9 +320,29 @@ TEST_CASE("prove: the command line keeps the exit-code contract and writes repla
   auto r = run_agree(dir.path, "prove om --generals 3 --traitors 1 --trace-dir tr");
   CHECK(r.code == 1);
   CHECK(r.out.find("verdict: violated") != std::string::npos);
+  // agree check's notation: its parameters line, its actions.
+  CHECK(r.out.rfind("agree prove om  generals=3 traitors=1 rounds=auto\n", 0) == 0);
+  CHECK(r.out.find("    send(p0.p") != std::string::npos);
+  CHECK(r.out.find("path 0>") == std::string::npos);
   REQUIRE(count_files(dir.path + "/tr") == 1);
   const std::string trace = std::filesystem::directory_iterator(dir.path + "/tr")->path().string();
+  CHECK(trace.find("om-generals3-traitors1-roundsauto-") != std::string::npos);  // as agree check names it
+  {
+    std::ifstream in(trace);
+    std::stringstream text;
+    text << in.rdbuf();
+    CHECK(text.str().find("\nparameters generals=3 traitors=1 rounds=auto\n") != std::string::npos);
+    // The strategy line is the trace's send step.
+    const std::string body = text.str();
+    const auto at = body.find("2 send(");
+    REQUIRE(at != std::string::npos);
+    const std::string step = body.substr(at + 2, body.find('\n', at) - at - 2);
+    CHECK(r.out.find("    " + step + "  (a lie") != std::string::npos);
+  }
   CHECK(run_agree(dir.path, "replay --quiet '" + trace + "'").code == 0);
+  r = run_agree(dir.path, "prove om --generals 3 --traitors 1 --rounds 1 --trace-dir tr1");
+  CHECK(r.code == 1);
+  CHECK(r.out.rfind("agree prove om  generals=3 traitors=1 rounds=1\n", 0) == 0);
   // Never overwritten: a second run adds a file.
   CHECK(run_agree(dir.path, "prove om --generals 3 --traitors 1 --trace-dir tr").code == 1);
   CHECK(count_files(dir.path + "/tr") == 2);
@@ -262,6 +352,7 @@ TEST_CASE("prove: the command line keeps the exit-code contract and writes repla
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["verdict"] == "holds");
   CHECK(j["z3"] == "unsat");
+  CHECK(j["parameters"] == nlohmann::json{{"generals", 4}, {"traitors", 1}, {"rounds", "auto"}});  // as check --json
   CHECK(j["trace"].is_null());
   CHECK(j["statistics"].is_object());
   // The dumped query re-runs with the z3 binary to the same answer.
@@ -289,6 +380,8 @@ TEST_CASE("prove: the command line, every subcommand", "[prove][cli][long]") {
   CHECK(r.code == 1);
   const auto js = nlohmann::json::parse(r.out);
   CHECK(js["verdict"] == "violated");
+  CHECK(js["parameters"]["rounds"] == 1);
+  for (const auto& line : js["witness"]["strategy"]) CHECK(line.get<std::string>().rfind("send(", 0) == 0);
   REQUIRE(js["trace"].is_string());
   CHECK(run_agree(dir.path, "replay --quiet '" + js["trace"].get<std::string>() + "'").code == 0);
   CHECK(run_agree(dir.path, "prove sm --generals 4 --traitors 1").code == 0);
@@ -298,8 +391,12 @@ TEST_CASE("prove: the command line, every subcommand", "[prove][cli][long]") {
   CHECK(r.code == 0);
   CHECK(r.out.find("the strict majority of its 3 values") != std::string::npos);
 
-  // A resource limit: OM(3) with 10 generals takes Z3 a minute; a millisecond is unknown.
-  r = run_agree(dir.path, "prove om --generals 10 --traitors 3 --timeout 0.001");
+  // One range per parameter: prove om takes the generals of check om (2..8).
+  r = shell(dir.path, "{ '" AGREE_BINARY "' prove om --generals 10 --traitors 3 2>&1; }");  // stderr into out
+  CHECK(r.code == 2);
+  CHECK(r.out == "agree: error: --generals: 10 is out of range 2..8 (see agree prove om --help)\n");
+  // A resource limit: OM(3) with 8 generals takes Z3 far more than a millisecond: unknown.
+  r = run_agree(dir.path, "prove om --generals 8 --traitors 3 --timeout 0.001");
   CHECK(r.code == 3);
   CHECK(r.out.find("verdict: unknown") != std::string::npos);
 

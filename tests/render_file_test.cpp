@@ -45,7 +45,7 @@ TEST_CASE("render -o: a name that asks for another format, or for none, is refus
   runbin::TempDir dir;
   auto r = render(dir, {"-o", "isis.png"});
   CHECK(r.code == 2);
-  CHECK(r.err == "agree: error: -o isis.png: '.png' is not a format agree writes (.txt, .mmd, .svg, .html); "
+  CHECK(r.err == "agree: error: -o isis.png: '.png' is not a format agree writes (.txt, .mmd, .svg, .html, .json, .itf.json); "
                  "name one with --format\n");
   CHECK_FALSE(std::filesystem::exists(dir / "isis.png"));
   r = render(dir, {"--format", "svg", "-o", "isis.html"});
