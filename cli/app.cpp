@@ -296,7 +296,7 @@ int run(int argc, char** argv) {
   suite->add_flag("--json", suite_opts.json, "print the table as JSON");
 
   // Commands that live in their own files (cli/command.hpp).
-  std::vector<Command> all{render_command(), simulate_command(), shrink_command()};
+  std::vector<Command> all{render_command(), simulate_command(), shrink_command(), explore_command()};
   all.insert(all.end(), commands().begin(), commands().end());
   std::stable_sort(all.begin(), all.end(), [](const Command& a, const Command& b) { return a.order < b.order; });
   std::vector<std::pair<CLI::App*, const Command*>> extra;

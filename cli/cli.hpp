@@ -3,7 +3,7 @@
 //   #include <agree/cli/cli.hpp>
 //   int main(int argc, char** argv) {
 //     agree::cli::add_protocol<Token>();        // one line per protocol
-//     return agree::cli::main(argc, argv);      // list, check, replay, render, simulate, shrink, suite
+//     return agree::cli::main(argc, argv);      // list, check, replay, render, simulate, shrink, explore, suite
 //   }
 //
 // The options, the JSON and the exit codes are those of `agree` (README.md).
@@ -18,6 +18,7 @@
 #include "agree/cli/suite.hpp"
 #include "agree/counterexamples/chart.hpp"
 #include "agree/counterexamples/shrink.hpp"
+#include "agree/explore/model_session.hpp"
 
 namespace agree::cli {
 
@@ -80,6 +81,7 @@ Entry make_entry() {
   e.shrink = [](const model::Params& params, const counterexamples::Trace& t, const std::string& file) {
     return counterexamples::shrink(model::make<P>(params), t, file);
   };
+  e.explore = [](const model::Params& params) { return explore::make_session(model::make<P>(params), params.to_string()); };
   return e;
 }
 

@@ -1,5 +1,5 @@
 // cli/command.hpp — subcommands that live in files of their own. render,
-// simulate and shrink come with every command line; others (agree prove) are
+// simulate, shrink and explore come with every command line; others (agree prove) are
 // added by the program before it calls agree::cli::main:
 //
 //   agree::cli::register_command({"prove", 40,
@@ -32,6 +32,7 @@ std::vector<Command>& commands();
 Command render_command();
 Command simulate_command();
 Command shrink_command();
+Command explore_command();  // cli/explore.cpp: the web explorer
 
 // agree prove (cli/prove.cpp, in the agree binary: it needs Z3).
 void add_prove_command();

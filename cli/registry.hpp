@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -16,6 +17,7 @@
 #include "agree/counterexamples/replay.hpp"
 #include "agree/counterexamples/shrink.hpp"
 #include "agree/counterexamples/trace.hpp"
+#include "agree/explore/session.hpp"
 #include "agree/model/params.hpp"
 
 namespace agree::cli {
@@ -61,6 +63,9 @@ struct Entry {
   // Shortens a trace that fails its property (counterexamples/shrink.hpp; throws TraceError).
   std::function<counterexamples::ShrinkResult(const model::Params&, const counterexamples::Trace&, const std::string& file)>
       shrink;
+  // A session of the web explorer over the protocol built from params
+  // (explore/session.hpp; throws model::ParamError).
+  std::function<std::unique_ptr<explore::Session>(const model::Params&)> explore;
 };
 
 const std::vector<Entry>& registry();

@@ -237,7 +237,7 @@ void set_width(const Chart& c, SvgLayout& l, const Placed& placed, bool standalo
   l.width = std::max(l.left + kLaneW * lanes + 150, 1000.0);
   for (const auto& b : placed.all()) l.width = std::max(l.width, b.x1 + 16);
   if (standalone) l.width = std::max(l.width, text_width(c.title(), 15, true) + 32);
-  l.has_verdict = !c.rows.empty();
+  l.has_verdict = !c.rows.empty() && !c.property.empty();  // a chart of a path being explored may mark nothing
   if (!l.has_verdict) return;
   const std::size_t v = c.violating_row();
   l.verdict = {(c.reproduced ? "\u2190 " : "") + (!c.reproduced ? "not reproduced" : c.property + (c.witness ? " reached" : " violated")),

@@ -1,0 +1,203 @@
+// explore/api.cpp — the endpoints of explore/api.hpp, over one Session.
+#include "agree/explore/api.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "agree/checker/options.hpp"
+#include "agree/counterexamples/trace.hpp"
+
+namespace agree::explore {
+namespace {
+
+using nlohmann::json;
+
+// A request the client got wrong: its status (4xx) and one line.
+struct BadRequest : std::runtime_error {
+  int status;
+  BadRequest(int s, const std::string& what) : std::runtime_error(what), status(s) {}
+};
+
+std::string shorten(const std::string& s, std::size_t n = 40) { return s.size() > n ? s.substr(0, n) + "..." : s; }
+
+// The query of one endpoint: only the names it takes, each at most once.
+class Query {
+ public:
+  Query(const Request& r, std::initializer_list<const char*> allowed) {
+    for (const auto& [name, value] : r.query) {
+      if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; }) == allowed.end()) {
+        std::string names;
+        for (const char* a : allowed) names += std::string(names.empty() ? "" : ", ") + a;
+        throw BadRequest(400, "unknown parameter '" + shorten(name) + "' for " + r.path +
+                                  (names.empty() ? " (it takes none)" : " (it takes: " + names + ")"));
+      }
+      if (!values_.emplace(name, value).second) throw BadRequest(400, "parameter '" + name + "' is given twice");
+    }
+  }
+  [[nodiscard]] std::optional<std::string> get(const std::string& name) const {
+    const auto it = values_.find(name);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+  [[nodiscard]] std::uint64_t count(const std::string& name, std::uint64_t fallback, std::uint64_t lo, std::uint64_t hi) const {
+    const auto v = get(name);
+    if (!v) return fallback;
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (v->empty() || ec != std::errc() || end != v->data() + v->size() || n < lo || n > hi)
+      throw BadRequest(400, name + ": '" + shorten(*v) + "' is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi));
+    return n;
+  }
+  [[nodiscard]] double seconds(const std::string& name, double fallback, double hi) const {
+    const auto v = get(name);
+    if (!v) return fallback;
+    double x = 0;
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
+    if (v->empty() || ec != std::errc() || end != v->data() + v->size() || !std::isfinite(x) || x < 0.1 || x > hi)
+      throw BadRequest(400, name + ": '" + shorten(*v) + "' is not a number of seconds in 0.1.." + json(hi).dump());
+    return x;
+  }
+  [[nodiscard]] checker::Path path() const {
+    try {
+      return parse_path(get("path").value_or("0"));
+    } catch (const PathError& e) {
+      throw BadRequest(400, e.what());
+    }
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+Response json_answer(const json& j, int status = 200) {
+  Response r;
+  r.status = status;
+  r.body = j.dump();
+  return r;
+}
+
+Response error_answer(int status, const std::string& message) { return json_answer(json{{"error", message}}, status); }
+
+json optional_index(const std::optional<std::size_t>& k) { return k ? json(*k) : json(nullptr); }
+
+json model_json(const Info& i, const ApiOptions& o) {
+  json props = json::array();
+  for (const auto& [name, expectation] : i.properties) props.push_back({{"name", name}, {"expectation", expectation}});
+  json glossary = json::array();
+  for (const auto& [field, meaning] : i.glossary) glossary.push_back({{"field", field}, {"meaning", meaning}});
+  return {{"protocol", i.protocol}, {"summary", i.summary}, {"parameters", i.parameters}, {"model_version", i.version},
+          {"inits", i.inits}, {"properties", props}, {"glossary", glossary},
+          {"limits", {{"path_steps", kMaxPath}, {"walk_steps", kMaxPath}, {"check_seconds", o.max_check_seconds}}}};
+}
+
+json view_json(const View& v) {
+  json fields = json::array();
+  for (const auto& f : v.fields) fields.push_back({{"name", f.name}, {"value", f.value}, {"changed", f.changed}});
+  json choices = json::array();
+  for (const auto& c : v.choices)
+    choices.push_back({{"index", c.index}, {"label", c.label}, {"kind", c.kind}, {"self_loop", c.self_loop},
+                       {"returns_to", optional_index(c.returns_to)}, {"seen", c.seen}});
+  json props = json::array();
+  for (const auto& p : v.properties)
+    props.push_back({{"name", p.name}, {"expectation", p.expectation}, {"description", p.description},
+                     {"status", status_key(p.status)}, {"status_text", to_string(p.status)}, {"at", optional_index(p.at)},
+                     {"explanation", p.explanation}});
+  return {{"path", v.path.encode()}, {"steps", v.steps}, {"fields", fields}, {"choices", choices},
+          {"terminal", v.choices.empty()}, {"same_as", optional_index(v.same_as)}, {"properties", props},
+          {"chart_svg", v.chart_svg}};
+}
+
+json probe_json(const Probe& p) {
+  const auto& r = p.report;
+  return {{"verdict", checker::to_string(r.verdict)}, {"cut", r.cut == checker::Cut::None ? json(nullptr) : json(checker::to_string(r.cut))},
+          {"distinct_states", r.distinct_states}, {"transitions", r.transitions}, {"depth", r.depth},
+          {"seconds", r.seconds}, {"property", p.property ? json(*p.property) : json(nullptr)},
+          {"path", p.path ? json(p.path->encode()) : json(nullptr)}};
+}
+
+}  // namespace
+
+Response Api::route(const Request& r) const {
+  if (r.method != "GET" && r.method != "HEAD") {
+    auto a = error_answer(405, "method " + shorten(r.method, 16) + " is not allowed: the explorer answers GET only");
+    a.headers.emplace_back("Allow", "GET, HEAD");
+    return a;
+  }
+  if (!o_.allowed_hosts.empty() &&
+      std::find(o_.allowed_hosts.begin(), o_.allowed_hosts.end(), r.host) == o_.allowed_hosts.end())
+    return error_answer(403, "Host '" + shorten(r.host) + "' is not this server's (open " + o_.allowed_hosts.front() + ")");
+  if (r.path == "/" || r.path == "/index.html") {
+    Query q(r, {});
+    Response a;
+    a.content_type = "text/html; charset=utf-8";
+    a.body = page_html();
+    // The page reaches nothing but this server.
+    a.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+                           "connect-src 'self'; base-uri 'none'; form-action 'none'");
+    return a;
+  }
+  if (r.path == "/api/model") {
+    Query q(r, {});
+    return json_answer(model_json(session_.info(), o_));
+  }
+  if (r.path == "/api/state") {
+    Query q(r, {"path"});
+    return json_answer(view_json(session_.view(q.path())));
+  }
+  if (r.path == "/api/walk") {
+    Query q(r, {"path", "seed", "steps"});
+    const auto seed = q.count("seed", 0, 0, UINT64_MAX);
+    const auto steps = q.count("steps", 1, 1, kMaxPath);
+    const Walk w = session_.walk(q.path(), seed, steps);
+    return json_answer({{"path", w.path.encode()}, {"taken", w.taken}, {"stopped", w.stopped},
+                        {"property", w.property.empty() ? json(nullptr) : json(w.property)}});
+  }
+  if (r.path == "/api/check") {
+    Query q(r, {"path", "seconds"});
+    ProbeOptions po;
+    po.seconds = q.seconds("seconds", std::min(5.0, o_.max_check_seconds), o_.max_check_seconds);
+    po.memory_limit_mib = o_.check_memory_mib;
+    po.interrupt = o_.interrupt;
+    return json_answer(probe_json(session_.probe(q.path(), po)));
+  }
+  if (r.path == "/api/trace") {
+    Query q(r, {"path", "property"});
+    const auto prop = q.get("property");
+    if (!prop) throw BadRequest(400, "/api/trace needs property=NAME: the property the trace records");
+    Response a;
+    a.content_type = "text/plain; charset=utf-8";
+    a.body = counterexamples::to_text(session_.trace_of(q.path(), *prop));
+    a.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + session_.info().protocol + ".trace\"");
+    return a;
+  }
+  return error_answer(404, "no such endpoint: " + shorten(r.path) +
+                               " (the explorer serves /, /api/model, /api/state, /api/walk, /api/check, /api/trace)");
+}
+
+Response Api::handle(const Request& r) const {
+  Response a;
+  try {
+    a = route(r);
+  } catch (const BadRequest& e) {
+    a = error_answer(e.status, e.what());
+  } catch (const PathError& e) {
+    a = error_answer(400, e.what());
+  } catch (const std::invalid_argument& e) {
+    a = error_answer(400, e.what());
+  } catch (const std::exception& e) {
+    a = error_answer(500, std::string("internal error: ") + e.what());
+  }
+  a.headers.emplace_back("Cache-Control", "no-store");
+  a.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (r.method == "HEAD") a.body.clear();
+  return a;
+}
+
+}  // namespace agree::explore

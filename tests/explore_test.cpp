@@ -1,0 +1,300 @@
+// The web explorer without a browser: the Session (explore/model_session.hpp)
+// and the endpoints (explore/api.hpp) in-process, then the real server
+// (explore/server.hpp) on a free port through cpp-httplib's client.
+//
+// Expected answers come from the toy graph's edges, read by inspection, and
+// from replaying what the explorer returns through the model (a path it
+// offers as a counterexample must reproduce under counterexamples::replay).
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "agree/counterexamples/replay.hpp"
+#include "agree/explore/api.hpp"
+#include "agree/explore/model_session.hpp"
+#include "agree/explore/server.hpp"
+#include "agree/model/isis.hpp"
+#include "toy_models.hpp"
+
+using nlohmann::json;
+
+namespace {
+
+// 0 -> 1, 0 -> 2, 1 -> 0 (a cycle), 1 -> 3, 2 -> 3, a self-loop at 1; node 2
+// is bad, node 3 is the terminal that ends well. Actions at node 1: go(0),
+// go(3), stay, in that order (edges, then loops).
+toy::Graph graph() { return toy::Graph({0}, {{0, 1}, {0, 2}, {1, 0}, {1, 3}, {2, 3}}, 2, 3, {1}); }
+
+explore::Request get(const std::string& path, std::vector<std::pair<std::string, std::string>> query = {}) {
+  explore::Request r;
+  r.path = path;
+  r.query = std::move(query);
+  return r;
+}
+
+json body(const explore::Response& r) { return json::parse(r.body); }
+
+const json& property(const json& view, const std::string& name) {
+  for (const auto& p : view["properties"])
+    if (p["name"] == name) return p;
+  FAIL("no property " << name);
+  static json none;
+  return none;
+}
+
+model::isis::Isis no_tiebreak() {
+  model::Params params(model::isis::Isis::param_specs());
+  params.set_all("procs=2 msgs=2 crash=0 variant=no-tiebreak");
+  return model::isis::Isis(params);
+}
+
+}  // namespace
+
+TEST_CASE("explore: the state at the end of a path, its actions and where they lead", "[explore]") {
+  auto s = explore::make_session(graph());
+  const explore::Api api(*s);
+
+  auto r = api.handle(get("/api/state", {{"path", "0"}}));
+  REQUIRE(r.status == 200);
+  auto v = body(r);
+  CHECK(v["steps"] == json({"node 0"}));
+  REQUIRE(v["choices"].size() == 2);
+  CHECK(v["choices"][0]["label"] == "go(1)");
+  CHECK(v["choices"][1]["label"] == "go(2)");
+  CHECK(v["choices"][0]["returns_to"].is_null());
+  CHECK(v["choices"][0]["seen"] == false);  // nothing has been shown yet but node 0
+  CHECK(v["fields"] == json::parse(R"([{"name":"node","value":"0","changed":false}])"));
+  CHECK(property(v, "never-bad")["status"] == "holds");
+  CHECK(property(v, "ends-done")["status"] == "unjudged");  // node 0 is not terminal
+  CHECK(property(v, "reaches-bad")["status"] == "unreached");
+
+  // Node 1: go(0) returns to the initial state, stay is a self-loop back to step 1.
+  v = body(api.handle(get("/api/state", {{"path", "0/0"}})));
+  REQUIRE(v["choices"].size() == 3);
+  CHECK(v["choices"][0]["label"] == "go(0)");
+  CHECK(v["choices"][0]["returns_to"] == 0);
+  CHECK(v["choices"][0]["seen"] == true);
+  CHECK(v["choices"][1]["label"] == "go(3)");
+  CHECK(v["choices"][1]["returns_to"].is_null());
+  CHECK(v["choices"][2]["label"] == "stay");
+  CHECK(v["choices"][2]["self_loop"] == true);
+  CHECK(v["choices"][2]["returns_to"] == 1);
+  CHECK(v["fields"][0]["changed"] == true);
+  CHECK(v["same_as"].is_null());
+
+  // Round the cycle: the state after step 2 is the initial one.
+  v = body(api.handle(get("/api/state", {{"path", "0/0/0"}})));
+  CHECK(v["same_as"] == 0);
+  CHECK(v["steps"] == json({"node 0", "go(1)", "go(0)"}));
+  // Node 0 again, and now both of its successors' states have been shown? Only node 1 has.
+  CHECK(v["choices"][0]["seen"] == true);
+  CHECK(v["choices"][1]["seen"] == false);
+
+  // Node 2 is bad: violated since step 1, reached at step 1; not terminal yet.
+  v = body(api.handle(get("/api/state", {{"path", "0/1"}})));
+  CHECK(property(v, "never-bad")["status"] == "violated");
+  CHECK(property(v, "never-bad")["at"] == 1);
+  CHECK(property(v, "reaches-bad")["status"] == "reached");
+  CHECK(property(v, "reaches-bad")["at"] == 1);
+  CHECK(v["chart_svg"].get<std::string>().find("never-bad violated") != std::string::npos);
+
+  // Node 3 via 0 -> 1 -> 3: terminal, ends well.
+  v = body(api.handle(get("/api/state", {{"path", "0/0/1"}})));
+  CHECK(v["terminal"] == true);
+  CHECK(v["choices"].empty());
+  CHECK(property(v, "ends-done")["status"] == "holds");
+  CHECK(property(v, "never-bad")["status"] == "holds");
+}
+
+TEST_CASE("explore: bad requests get a 4xx answer with one line", "[explore]") {
+  auto s = explore::make_session(graph());
+  explore::ApiOptions o;
+  o.allowed_hosts = {"127.0.0.1:8765"};
+  const explore::Api api(*s, o);
+  auto req = [&](explore::Request r, int status, const std::string& words) {
+    if (r.host.empty()) r.host = "127.0.0.1:8765";
+    const auto a = api.handle(r);
+    INFO(r.method << " " << r.path << " -> " << a.status << " " << a.body);
+    CHECK(a.status == status);
+    const auto j = json::parse(a.body);
+    REQUIRE(j.contains("error"));
+    const std::string e = j["error"];
+    CHECK(e.find(words) != std::string::npos);
+    CHECK(e.find('\n') == std::string::npos);
+  };
+  req(get("/api/state", {{"path", "0/7"}}), 400, "step 1: action 7 is not enabled (2 are: 0..1)");
+  req(get("/api/state", {{"path", "0/0/1/0"}}), 400, "step 3: action 0 is not enabled (no action is: the state is terminal)");
+  req(get("/api/state", {{"path", "3"}}), 400, "initial state 3 does not exist");
+  req(get("/api/state", {{"path", "0/x"}}), 400, "'x' at position 2 is not a number");
+  req(get("/api/state", {{"path", "0//1"}}), 400, "is not a number");
+  req(get("/api/state", {{"path", "0/-1"}}), 400, "is not a number");
+  req(get("/api/state", {{"path", "0/99999999999999999999"}}), 400, "is not a number");
+  std::string long_path = "0";
+  for (std::size_t i = 0; i <= explore::kMaxPath; ++i) long_path += "/0";
+  req(get("/api/state", {{"path", long_path}}), 400, "at most 10000 steps");
+  req(get("/api/state", {{"path", "0"}, {"path", "0/1"}}), 400, "given twice");
+  req(get("/api/state", {{"pth", "0"}}), 400, "unknown parameter 'pth' for /api/state (it takes: path)");
+  req(get("/api/model", {{"x", "1"}}), 400, "it takes none");
+  req(get("/api/walk", {{"steps", "0"}}), 400, "steps: '0' is not a whole number in 1..10000");
+  req(get("/api/walk", {{"seed", "1e3"}}), 400, "seed:");
+  req(get("/api/check", {{"seconds", "nan"}}), 400, "seconds:");
+  req(get("/api/check", {{"seconds", "11"}}), 400, "in 0.1..10");
+  req(get("/api/trace", {{"path", "0"}}), 400, "needs property=NAME");
+  req(get("/api/trace", {{"path", "0"}, {"property", "nope"}}), 400, "'nope' is not a property of graph");
+  req(get("/etc/passwd"), 404, "no such endpoint");
+  req(get("/api/state/../../x"), 404, "no such endpoint");
+  explore::Request post = get("/api/state");
+  post.method = "POST";
+  req(post, 405, "GET only");
+  explore::Request evil = get("/api/model");
+  evil.host = "attacker.example:8765";
+  req(evil, 403, "is not this server's");
+  // And a good one still works with the right Host.
+  explore::Request fine = get("/api/model");
+  fine.host = "127.0.0.1:8765";
+  CHECK(api.handle(fine).status == 200);
+}
+
+TEST_CASE("explore: random steps are the seed's, and stop where a run must", "[explore]") {
+  auto s = explore::make_session(graph());
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto a = s->walk(explore::parse_path("0"), seed, explore::kMaxPath);
+    const auto b = s->walk(explore::parse_path("0"), seed, explore::kMaxPath);
+    CHECK(a.path.encode() == b.path.encode());
+    // Every run of the graph ends at node 2 (bad) or node 3 (terminal): it
+    // cannot stop on the step bound unless it circles 0 -> 1 -> 0 forever.
+    const auto v = s->view(a.path);
+    const std::string node = v.fields.at(0).value;
+    if (a.stopped == "violated") {
+      CHECK(node == "2");
+      CHECK(a.property == "never-bad");
+    } else if (a.stopped == "terminal") {
+      CHECK(node == "3");
+    } else {
+      CHECK(a.stopped == "steps");
+      CHECK(a.taken == explore::kMaxPath);
+    }
+    CHECK(a.taken == a.path.actions.size());
+  }
+  const auto one = s->walk(explore::parse_path("0/0"), 7, 1);
+  CHECK(one.taken == 1);
+  CHECK(one.path.actions.size() == 2);
+}
+
+TEST_CASE("explore: check from here finds a shortest counterexample that replays", "[explore]") {
+  SECTION("the graph: from node 0 the bad node is one step away, action 1") {
+    auto s = explore::make_session(graph());
+    const auto p = s->probe(explore::parse_path("0"), {});
+    REQUIRE(p.property);
+    CHECK(*p.property == "never-bad");
+    REQUIRE(p.path);
+    CHECK(p.path->encode() == "0/1");
+    // From node 3 (terminal, good) nothing can go wrong.
+    const auto q = s->probe(explore::parse_path("0/0/1"), {});
+    CHECK(q.report.verdict == checker::Verdict::Holds);
+    CHECK(q.report.distinct_states == 1);
+    CHECK_FALSE(q.path);
+  }
+  SECTION("ISIS without the tie-break: the counterexample, as a trace, reproduces total-order") {
+    const auto p = no_tiebreak();
+    auto s = explore::make_session(p, "procs=2 msgs=2 crash=0 variant=no-tiebreak");
+    // Start two steps in: the probe's path must keep them as its prefix.
+    const auto from = explore::parse_path("0/0/0");
+    const auto probe = s->probe(from, {});
+    REQUIRE(probe.property);
+    CHECK(*probe.property == "total-order");
+    REQUIRE(probe.path);
+    CHECK(probe.path->encode().rfind("0/0/0/", 0) == 0);
+    const auto trace = s->trace_of(*probe.path, "total-order");
+    const auto replayed = counterexamples::replay(p, trace, "<probe>", nullptr);
+    CHECK(replayed.reproduced);
+    // And the explorer reads the trace back as the same path.
+    CHECK(s->path_of(trace, "<probe>").encode() == probe.path->encode());
+    const auto v = s->view(*probe.path);
+    bool marked = false;
+    for (const auto& st : v.properties) marked = marked || (st.name == "total-order" && st.status == explore::Status::Violated);
+    CHECK(marked);
+    CHECK(v.chart_svg.find("total-order violated") != std::string::npos);
+  }
+}
+
+TEST_CASE("explore: the server on a free port, stopped by its flag", "[explore]") {
+  auto s = explore::make_session(graph());
+  std::atomic<bool> stop{false};
+  std::promise<int> port;
+  explore::ServeOptions o;
+  o.port = 0;
+  o.stop = &stop;
+  o.ready = [&](int p) { port.set_value(p); };
+  auto served = std::async(std::launch::async, [&] { return explore::serve(*s, o); });
+  auto got = port.get_future();
+  REQUIRE(got.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  httplib::Client client("127.0.0.1", got.get());
+  client.set_read_timeout(10, 0);
+
+  auto res = client.Get("/api/model");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(json::parse(res->body)["protocol"] == "graph");
+  res = client.Get("/");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->get_header_value("Content-Type").find("text/html") == 0);
+  CHECK(res->get_header_value("Content-Security-Policy").find("default-src 'none'") != std::string::npos);
+  res = client.Get("/api/state?path=0/1/0");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  res = client.Get("/api/state?path=0%2F9");  // percent-encoded, decoded by httplib
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(json::parse(res->body)["error"].get<std::string>().find("action 9 is not enabled") != std::string::npos);
+  res = client.Get("/api/state?path=%zz");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  res = client.Post("/api/state", "x", "text/plain");
+  REQUIRE(res);
+  CHECK(res->status == 405);
+  res = client.Post("/api/state");  // no Content-Length: refused by httplib itself, still with a message
+  REQUIRE(res);
+  CHECK(res->status / 100 == 4);
+  CHECK(json::parse(res->body).contains("error"));
+  httplib::Headers evil{{"Host", "rebound.example"}};
+  res = client.Get("/api/model", evil);
+  REQUIRE(res);
+  CHECK(res->status == 403);
+
+  stop = true;
+  REQUIRE(served.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(served.get().empty());
+}
+
+TEST_CASE("explore: a port that is taken is one line, not a hang", "[explore]") {
+  auto s = explore::make_session(graph());
+  std::atomic<bool> stop{false};
+  std::promise<int> port;
+  explore::ServeOptions first;
+  first.port = 0;
+  first.stop = &stop;
+  first.ready = [&](int p) { port.set_value(p); };
+  auto served = std::async(std::launch::async, [&] { return explore::serve(*s, first); });
+  auto got = port.get_future();
+  REQUIRE(got.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  // A second server on the same port must give up at once (it would wait
+  // for its own stop flag if it had the port: set after 10 s, a failure).
+  std::atomic<bool> stop_second{false};
+  explore::ServeOptions second;
+  second.port = got.get();
+  second.stop = &stop_second;
+  auto refused = std::async(std::launch::async, [&] { return explore::serve(*s, second); });
+  const bool returned = refused.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  stop_second = true;
+  CHECK(returned);
+  CHECK(refused.get().find("cannot listen on 127.0.0.1:" + std::to_string(second.port)) == 0);
+  stop = true;
+  REQUIRE(served.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+}
