@@ -71,8 +71,13 @@ Result check(const P& p, const Options& o = {}) {
   Result r;
   auto run = [&](const auto& model) {  // the same model checks and rebuilds its counterexamples
     r.report = checker::check(model, o);
-    for (const auto& v : r.report.violations)
+    for (auto& v : r.report.violations) {
       r.traces.push_back(counterexamples::make_trace(model, o.parameters, v, checker::uses_symmetry<P>(o)));
+      // The search's path indexes what it explored (a persistent set, a
+      // representative's actions, the tree search's merged ones); the
+      // report's is the run's own, among every action p enables.
+      v.path = counterexamples::path_of(p, r.traces.back(), "<check>");
+    }
   };
   if constexpr (checker::HasPersistent<P>)
     if (checker::wants_por(o.reduce)) {

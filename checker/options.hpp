@@ -62,6 +62,10 @@ struct Options {
 
 // A path is what a counterexample is: which initial state, then which action
 // (by index into the deterministic list of enabled actions) at every step.
+// Under a reduction, checker::check's paths index what the search explored
+// (a persistent set, a representative's actions); agree::check turns them
+// into the run's own indices among every enabled action, as traces,
+// `agree check --json` and the explorer's URLs use them.
 struct Path {
   std::uint32_t init = 0;
   std::vector<std::uint32_t> actions;

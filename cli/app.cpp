@@ -187,7 +187,7 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
   if (f.json) {
     auto j = cli::report_json(e, params, o, r, trace_path);
     j["other_traces"] = extra_paths;
-    std::cout << j.dump() << '\n';
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     cli::print_report(std::cout, e, o, r, f.verbose, trace_path);
     for (const auto& p : extra_paths) std::cout << "trace written to " << p << '\n';
@@ -246,6 +246,8 @@ std::string unknown_name(CLI::App& app, int argc, char** argv) {
   std::vector<std::string> protocols;
   for (CLI::App* sub : command->get_subcommands([](CLI::App*) { return true; })) protocols.push_back(sub->get_name());
   if (argc < 3 || argv[2][0] == '-' || protocols.empty()) return "";
+  // A command that takes a file instead of a protocol (explore TRACE) judges the word itself.
+  if (!command->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty()) return "";
   if (std::find(protocols.begin(), protocols.end(), argv[2]) != protocols.end()) return "";
   return model::unknown("protocol", argv[2], protocols) + " (see agree " + argv[1] + " --help)";
 }

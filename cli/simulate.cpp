@@ -120,7 +120,7 @@ int run_simulate(const cli::Entry& e) {
     j["shrunk"] = shown && !flags.no_shrink;
     // The path of the walk as found; the shrunk trace is a different run.
     if (shown && !flags.no_shrink) j["counterexamples"][0]["path"] = nullptr;
-    std::cout << j.dump() << '\n';
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return code;
   }
   std::cout << "agree simulate " << e.name << "  " << r.parameters << '\n';

@@ -132,6 +132,36 @@ Trace make_trace(const P& p, const std::string& parameters, const checker::Viola
   return t;
 }
 
+// The path a trace of P takes: its initial state's index and, for each step,
+// the index of the action with that text among every action enabled there
+// (checker::Path's form, reductions or not). Throws TraceError naming the
+// line that does not fit.
+template <model::Protocol P>
+checker::Path path_of(const P& p, const Trace& t, const std::string& file) {
+  checker::Path path;
+  const auto inits = p.init_states();
+  std::optional<typename P::State> s;
+  for (std::size_t k = 0; k < inits.size() && !s; ++k)
+    if (model::format_init(p, inits[k]) == t.init) {
+      s = inits[k];
+      path.init = static_cast<std::uint32_t>(k);
+    }
+  if (!s) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(model::name_of<P>()));
+  std::vector<typename P::Action> enabled;
+  for (std::size_t i = 0; i < t.steps.size(); ++i) {
+    enabled.clear();
+    p.actions(*s, enabled);
+    std::size_t k = 0;
+    while (k < enabled.size() && p.format_action(enabled[k]) != t.steps[i]) ++k;
+    if (k == enabled.size())
+      throw TraceError(file, i < t.step_lines.size() ? t.step_lines[i] : 0,
+                       "step " + std::to_string(i + 1) + " '" + t.steps[i] + "' is not enabled here");
+    path.actions.push_back(static_cast<std::uint32_t>(k));
+    if (auto next = p.next_state(*s, enabled[k])) s = std::move(*next);
+  }
+  return path;
+}
+
 namespace detail {
 
 // The items of a set printed as "{a, b(c, d), e}", split at the top-level

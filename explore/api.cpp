@@ -30,8 +30,9 @@ std::string shorten(const std::string& s, std::size_t n = 40) { return s.size() 
 class Query {
  public:
   Query(const Request& r, std::initializer_list<const char*> allowed) {
-    for (const auto& [name, value] : r.query) {
-      if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; }) == allowed.end()) {
+    for (const auto& [key, value] : r.query) {
+      const std::string& name = key;  // a structured binding cannot be captured before C++20's clang 16
+      if (std::find_if(allowed.begin(), allowed.end(), [&name](const char* a) { return name == a; }) == allowed.end()) {
         std::string names;
         for (const char* a : allowed) names += std::string(names.empty() ? "" : ", ") + a;
         throw BadRequest(400, "unknown parameter '" + shorten(name) + "' for " + r.path +
@@ -78,7 +79,7 @@ class Query {
 Response json_answer(const json& j, int status = 200) {
   Response r;
   r.status = status;
-  r.body = j.dump();
+  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);  // a request may echo bytes that are not UTF-8
   return r;
 }
 

@@ -158,32 +158,10 @@ class ModelSession final : public Session {
 
   checker::Path path_of(const counterexamples::Trace& t, const std::string& file) const override {
     counterexamples::check_identity<P>(t, file);
-    checker::Path path;
-    const auto inits = p_.init_states();
-    std::optional<State> s;
-    for (std::size_t k = 0; k < inits.size(); ++k)
-      if (model::format_init(p_, inits[k]) == t.init) {
-        s = inits[k];
-        path.init = static_cast<std::uint32_t>(k);
-      }
-    if (!s)
-      throw counterexamples::TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(model::name_of<P>()));
     if (t.steps.size() > kMaxPath)
       throw counterexamples::TraceError(file, t.step_lines.empty() ? 0 : t.step_lines.back(),
                                         "the explorer walks at most " + std::to_string(kMaxPath) + " steps");
-    std::vector<Action> enabled;
-    for (std::size_t i = 0; i < t.steps.size(); ++i) {
-      enabled.clear();
-      p_.actions(*s, enabled);
-      std::size_t k = 0;
-      while (k < enabled.size() && p_.format_action(enabled[k]) != t.steps[i]) ++k;
-      if (k == enabled.size())
-        throw counterexamples::TraceError(file, i < t.step_lines.size() ? t.step_lines[i] : 0,
-                                          "step " + std::to_string(i + 1) + " '" + t.steps[i] + "' is not enabled here");
-      path.actions.push_back(static_cast<std::uint32_t>(k));
-      if (auto next = p_.next_state(*s, enabled[k])) s = std::move(*next);
-    }
-    return path;
+    return counterexamples::path_of(p_, t, file);
   }
 
   counterexamples::Trace trace_of(const checker::Path& path, const std::string& property) const override {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined)
 # into build-fuzz/ and fuzzes each for a bounded time.
-#   fuzz/run.sh [SECONDS per target, default 60] [target...]   targets: trace cli
+#   fuzz/run.sh [SECONDS per target, default 60] [target...]   targets: trace cli explore
 # Seeds come from tests/fuzz-corpus/TARGET; new inputs go to build-fuzz/corpus/TARGET
 # (not committed); a crash leaves build-fuzz/crash-* and fails the script.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-60}"
 shift || true
 TARGETS=("$@")
-[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(trace cli)
+[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(trace cli explore)
 command -v clang++ >/dev/null || scripts/install-deps.sh clang libclang-rt-14-dev
 # Not -j$(nproc) in CI's name: the machine may be shared; the default is 2.
 JOBS="${FUZZ_BUILD_JOBS:-2}"

@@ -29,7 +29,7 @@ void expect_usage_error(const std::vector<std::string>& args, const std::string&
 }  // namespace
 
 TEST_CASE("cli: bad command lines get one line and exit 2", "[cli][bad-input]") {
-  expect_usage_error({}, "agree needs one of: list, check, replay, suite, render, prove, shrink, simulate (see agree --help)");
+  expect_usage_error({}, "agree needs one of: list, check, replay, suite, render, prove, shrink, simulate, explore (see agree --help)");
   // The known lists grow as commands and protocols are added: pin the start.
   for (const auto& [args, start] :
        {std::pair<std::vector<std::string>, std::string>{{"frob"}, "unknown command 'frob' (known: list, check, replay, suite"},

@@ -147,6 +147,8 @@ TEST_CASE("explore: bad requests get a 4xx answer with one line", "[explore]") {
   req(get("/api/trace", {{"path", "0"}}), 400, "needs property=NAME");
   req(get("/api/trace", {{"path", "0"}, {"property", "nope"}}), 400, "'nope' is not a property of graph");
   req(get("/etc/passwd"), 404, "no such endpoint");
+  req(get("/api/state", {{"p\x94th", "0"}}), 400, "unknown parameter");   // not UTF-8, echoed: still JSON (found by explore_fuzz)
+  req(get("/api/\xff\xfe"), 404, "no such endpoint");
   req(get("/api/state/../../x"), 404, "no such endpoint");
   explore::Request post = get("/api/state");
   post.method = "POST";
