@@ -225,7 +225,7 @@ TEST_CASE("explore: check from here finds a shortest counterexample that replays
   }
 }
 
-TEST_CASE("explore: the server on a free port, stopped by its flag", "[explore]") {
+TEST_CASE("explore: the server on a free port, stopped by its flag", "[explore][parallel]") {
   auto s = explore::make_session(graph());
   std::atomic<bool> stop{false};
   std::promise<int> port;
@@ -273,6 +273,30 @@ TEST_CASE("explore: the server on a free port, stopped by its flag", "[explore]"
   stop = true;
   REQUIRE(served.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
   CHECK(served.get().empty());
+}
+
+TEST_CASE("explore: one session answers several requests at once", "[explore][parallel]") {
+  // The server hands requests to a pool of threads; the session's memory of
+  // what it has shown is shared by them (ThreadSanitizer runs this).
+  auto s = explore::make_session(graph());
+  const explore::Api api(*s);
+  std::vector<std::thread> pool;
+  std::atomic<int> good{0};
+  for (int t = 0; t < 4; ++t)
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        const std::string path = (i + t) % 2 ? "0/0/0/0" : "0/1";
+        if (api.handle(get("/api/state", {{"path", path}})).status == 200) ++good;
+        const auto w = api.handle(get("/api/walk", {{"seed", std::to_string(i)}, {"steps", "20"}}));
+        if (w.status == 200) ++good;
+      }
+    });
+  for (auto& th : pool) th.join();
+  CHECK(good == 4 * 50 * 2);
+  // Every state of both paths has been shown: node 0's successors are both seen.
+  const auto v = body(api.handle(get("/api/state", {{"path", "0"}})));
+  CHECK(v["choices"][0]["seen"] == true);
+  CHECK(v["choices"][1]["seen"] == true);
 }
 
 TEST_CASE("explore: a port that is taken is one line, not a hang", "[explore]") {
