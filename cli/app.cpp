@@ -265,16 +265,8 @@ int run(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check", "explore every state of a protocol and check its properties");
   check->require_subcommand(1);
   CheckFlags flags;
-  std::map<std::string, std::map<std::string, std::string>> given;
-  for (const auto& e : cli::registry()) {
-    CLI::App* sub = check->add_subcommand(e.name, e.summary);
-    for (const auto& p : e.params)
-      sub->add_option_function<std::string>(
-             "--" + p.name, [&given, name = e.name, pname = p.name](const std::string& v) { given[name][pname] = v; },
-             param_help(p))
-          ->type_name(param_placeholder(p));
-    add_check_flags(sub, flags);
-  }
+  GivenParams given;
+  add_protocol_subcommands(check, given, [&flags](CLI::App* sub) { add_check_flags(sub, flags); });
   {
     CheckFlags scratch;
     check->footer("Every protocol takes these options after its parameters (agree check PROTOCOL --help lists both):\n" +

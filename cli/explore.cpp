@@ -31,7 +31,7 @@ struct Flags {
   int port = 8765;
   std::string bind = "127.0.0.1";
   double check_seconds = 10;
-  std::map<std::string, std::map<std::string, std::string>> given;
+  GivenParams given;
   std::vector<std::pair<CLI::App*, const cli::Entry*>> subs;
 } flags;
 
@@ -115,18 +115,9 @@ Command explore_command() {
     [](CLI::App& app) {
       auto* c = app.add_subcommand("explore", "explore a protocol by hand in a web browser: step, go back, check from here");
       c->require_subcommand(0, 1);
-      c->add_option("TRACE", flags.trace, "a trace file to open at its last step (instead of a PROTOCOL)")->type_name("TRACE");
+      c->add_option("trace", flags.trace, "a trace file to open at its last step (instead of a PROTOCOL)");
       add_server_flags(c);
-      for (const auto& e : cli::registry()) {
-        CLI::App* sub = c->add_subcommand(e.name, e.summary);
-        for (const auto& p : e.params)
-          sub->add_option_function<std::string>(
-                 "--" + p.name, [name = e.name, pname = p.name](const std::string& v) { flags.given[name][pname] = v; },
-                 param_help(p))
-              ->type_name(param_placeholder(p));
-        add_server_flags(sub);
-        flags.subs.emplace_back(sub, &e);
-      }
+      flags.subs = add_protocol_subcommands(c, flags.given, add_server_flags);
       c->footer("agree explore PROTOCOL [--PARAM V]... or agree explore TRACE; every form takes:\n" +
                 options_help([](CLI::App& a) { add_server_flags(&a); }) +
                 "\nThe page and its JSON endpoints: README.md, \"The web explorer\".");

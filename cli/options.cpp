@@ -128,4 +128,20 @@ std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e) {
   return what + help;
 }
 
+std::vector<std::pair<CLI::App*, const Entry*>> add_protocol_subcommands(CLI::App* command, GivenParams& given,
+                                                                        const std::function<void(CLI::App*)>& add_flags) {
+  std::vector<std::pair<CLI::App*, const Entry*>> subs;
+  for (const auto& e : registry()) {
+    CLI::App* sub = command->add_subcommand(e.name, e.summary);
+    for (const auto& p : e.params)
+      sub->add_option_function<std::string>(
+             "--" + p.name, [&given, name = e.name, pname = p.name](const std::string& v) { given[name][pname] = v; },
+             param_help(p))
+          ->type_name(param_placeholder(p));
+    add_flags(sub);
+    subs.emplace_back(sub, &e);
+  }
+  return subs;
+}
+
 }  // namespace agree::cli

@@ -10,11 +10,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "agree/cli/registry.hpp"
 #include "agree/model/params.hpp"
 
 namespace agree::cli {
@@ -39,6 +42,15 @@ std::string param_error_message(const std::string& error, const std::vector<mode
 // The options CLI11 would list for a command, as its help prints them: for a
 // footer that shows them where the command itself has none (check, simulate).
 std::string options_help(const std::function<void(CLI::App&)>& add);
+
+// The parameter values given on a command line: given[protocol][parameter] = text.
+using GivenParams = std::map<std::string, std::map<std::string, std::string>>;
+// Under `command` (check, simulate, explore), one subcommand per registered
+// protocol, taking the protocol's parameters (--procs N ..., into `given`) and
+// then the command's own options (add_flags). Returns each subcommand with
+// its entry, in the registry's order.
+std::vector<std::pair<CLI::App*, const Entry*>> add_protocol_subcommands(CLI::App* command, GivenParams& given,
+                                                                        const std::function<void(CLI::App*)>& add_flags);
 
 // CLI11's message for a parse error, rewritten in agree's voice and pointing
 // at the help of the (sub)command that was being parsed.

@@ -34,7 +34,7 @@ struct Flags {
   bool no_shrink = false;
   std::string trace_dir = "traces";
   double time_limit = 0;
-  std::map<std::string, std::map<std::string, std::string>> given;
+  GivenParams given;
   std::vector<std::pair<CLI::App*, const cli::Entry*>> subs;
 } flags;
 
@@ -156,16 +156,7 @@ Command simulate_command() {
     [](CLI::App& app) {
       auto* c = app.add_subcommand("simulate", "seeded random walks through a protocol's states, for configurations too large to check");
       c->require_subcommand(1);
-      for (const auto& e : cli::registry()) {
-        CLI::App* sub = c->add_subcommand(e.name, e.summary);
-        for (const auto& p : e.params)
-          sub->add_option_function<std::string>(
-                 "--" + p.name, [name = e.name, pname = p.name](const std::string& v) { flags.given[name][pname] = v; },
-                 param_help(p))
-              ->type_name(param_placeholder(p));
-        add_walk_flags(sub);
-        flags.subs.emplace_back(sub, &e);
-      }
+      flags.subs = add_protocol_subcommands(c, flags.given, add_walk_flags);
       c->footer("Every protocol takes these options after its parameters (agree simulate PROTOCOL --help lists both):\n" +
                 options_help([](CLI::App& a) { add_walk_flags(&a); }));
       return c;

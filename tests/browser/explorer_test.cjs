@@ -23,32 +23,9 @@ const path = require('path');
 const http = require('http');
 const { execFileSync, spawn } = require('child_process');
 
-const CHROMIUM = '/usr/bin/chromium';
-const [agree, outDir] = process.argv.slice(2);
-if (!agree || !outDir) {
-  console.error('usage: node explorer_test.cjs AGREE_BINARY OUTPUT_DIR');
-  process.exit(2);
-}
-// Without its dependencies the test is skipped, except in CI, where it must run.
-function missing(what) {
-  const ci = process.env.CI === 'true';
-  console.log((ci ? 'FAIL' : 'SKIP') + ': ' + what + ' is not installed (scripts/install-browser-deps.sh)');
-  process.exit(ci ? 1 : 77);
-}
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (e) {
-  missing('playwright-core');
-}
-if (!fs.existsSync(CHROMIUM)) missing(CHROMIUM);
-
-let failures = 0, passed = 0;
-function check(ok, what) {
-  console.log((ok ? 'ok   ' : 'FAIL ') + what);
-  if (ok) passed++;
-  else failures++;
-}
+const { CHROMIUM, args, browser: findBrowser, check, finish } = require('./harness.cjs');
+const [agree, outDir] = args('explorer_test.cjs');
+const chromium = findBrowser();
 
 const MODEL = ['isis', '--procs', '2', '--msgs', '2', '--variant', 'no-tiebreak'];
 
@@ -216,8 +193,7 @@ function exited(child, ms) {
     if (browser) await browser.close();
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
-  console.log(`${passed} passed, ${failures} failed`);
-  process.exit(failures ? 1 : 0);
+  finish();
 })().catch((e) => {
   console.error('FAIL ' + (e && e.stack ? e.stack : e));
   process.exit(1);

@@ -19,32 +19,9 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
-const CHROMIUM = '/usr/bin/chromium';
-const [agree, outDir] = process.argv.slice(2);
-if (!agree || !outDir) {
-  console.error('usage: node html_viewer_test.cjs AGREE_BINARY OUTPUT_DIR');
-  process.exit(2);
-}
-// Without its dependencies the test is skipped, except in CI, where it must run.
-function missing(what) {
-  const ci = process.env.CI === 'true';
-  console.log((ci ? 'FAIL' : 'SKIP') + ': ' + what + ' is not installed (scripts/install-browser-deps.sh)');
-  process.exit(ci ? 1 : 77);
-}
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (e) {
-  missing('playwright-core');
-}
-if (!fs.existsSync(CHROMIUM)) missing(CHROMIUM);
-
-let failures = 0, passed = 0;
-function check(ok, what) {
-  console.log((ok ? 'ok   ' : 'FAIL ') + what);
-  if (ok) passed++;
-  else failures++;
-}
+const { CHROMIUM, args, browser: findBrowser, check, finish } = require('./harness.cjs');
+const [agree, outDir] = args('html_viewer_test.cjs');
+const chromium = findBrowser();
 
 // Runs in the page: what of the chart is not fully visible in the chart pane
 // (the pane's box cut to the window), how often the title is shown, and which
@@ -176,8 +153,7 @@ async function checkFit(browser, html, width) {
   } finally {
     await browser.close();
   }
-  console.log(`${passed} passed, ${failures} failed`);
-  process.exit(failures ? 1 : 0);
+  finish();
 })().catch((e) => {
   console.error('FAIL ' + (e && e.stack ? e.stack : e));
   process.exit(1);
