@@ -24,7 +24,14 @@ struct BadRequest : std::runtime_error {
   BadRequest(int s, const std::string& what) : std::runtime_error(what), status(s) {}
 };
 
-std::string shorten(const std::string& s, std::size_t n = 40) { return s.size() > n ? s.substr(0, n) + "..." : s; }
+// A piece of the request, echoed in a message: at most n bytes, and no
+// control character (a decoded %0A must not break the one line).
+std::string shorten(const std::string& s, std::size_t n = 40) {
+  std::string out = s.size() > n ? s.substr(0, n) + "..." : s;
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
 
 // The query of one endpoint: only the names it takes, each at most once.
 class Query {
@@ -130,9 +137,7 @@ Response Api::route(const Request& r) const {
     a.headers.emplace_back("Allow", "GET, HEAD");
     return a;
   }
-  if (!o_.allowed_hosts.empty() &&
-      std::find(o_.allowed_hosts.begin(), o_.allowed_hosts.end(), r.host) == o_.allowed_hosts.end())
-    return error_answer(403, "Host '" + shorten(r.host) + "' is not this server's (open " + o_.allowed_hosts.front() + ")");
+  if (const std::string why = refusal(r); !why.empty()) return error_answer(403, why);
   if (r.path == "/" || r.path == "/index.html") {
     Query q(r, {});
     Response a;
@@ -141,7 +146,7 @@ Response Api::route(const Request& r) const {
     // The page reaches nothing but this server.
     a.headers.emplace_back("Content-Security-Policy",
                            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-                           "connect-src 'self'; base-uri 'none'; form-action 'none'");
+                           "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     return a;
   }
   if (r.path == "/api/model") {
@@ -160,14 +165,7 @@ Response Api::route(const Request& r) const {
     return json_answer({{"path", w.path.encode()}, {"taken", w.taken}, {"stopped", w.stopped},
                         {"property", w.property.empty() ? json(nullptr) : json(w.property)}});
   }
-  if (r.path == "/api/check") {
-    Query q(r, {"path", "seconds"});
-    ProbeOptions po;
-    po.seconds = q.seconds("seconds", std::min(5.0, o_.max_check_seconds), o_.max_check_seconds);
-    po.memory_limit_mib = o_.check_memory_mib;
-    po.interrupt = o_.interrupt;
-    return json_answer(probe_json(session_.probe(q.path(), po)));
-  }
+  if (r.path == "/api/check") return check(r);
   if (r.path == "/api/trace") {
     Query q(r, {"path", "property"});
     const auto prop = q.get("property");
@@ -180,6 +178,52 @@ Response Api::route(const Request& r) const {
   }
   return error_answer(404, "no such endpoint: " + shorten(r.path) +
                                " (the explorer serves /, /api/model, /api/state, /api/walk, /api/check, /api/trace)");
+}
+
+std::string Api::refusal(const Request& r) const {
+  if (r.fetch_site == "cross-site")
+    return "a request from another site's page is refused (Sec-Fetch-Site: cross-site)";
+  if (o_.allowed_hosts.empty()) return {};
+  const auto& hosts = o_.allowed_hosts;
+  if (std::find(hosts.begin(), hosts.end(), r.host) == hosts.end())
+    return "Host '" + shorten(r.host) + "' is not this server's (open http://" + hosts.front() + "/)";
+  if (!r.origin.empty() &&
+      std::find_if(hosts.begin(), hosts.end(), [&r](const std::string& h) { return r.origin == "http://" + h; }) == hosts.end())
+    return "Origin '" + shorten(r.origin) + "' is not this server's page";
+  return {};
+}
+
+void Api::cancel() const {
+  const std::lock_guard lock(mu_);
+  if (running_) running_->store(true);
+}
+
+Response Api::check(const Request& r) const {
+  Query q(r, {"path", "seconds"});
+  ProbeOptions po;
+  po.seconds = q.seconds("seconds", std::min(5.0, o_.max_check_seconds), o_.max_check_seconds);
+  po.memory_limit_mib = o_.check_memory_mib;
+  const auto path = q.path();
+  auto mine = std::make_shared<std::atomic<bool>>(false);
+  {
+    const std::lock_guard lock(mu_);
+    if (running_) running_->store(true);  // one at a time: the newer wins
+    running_ = mine;
+  }
+  po.interrupt = mine.get();
+  Probe p;
+  try {
+    p = session_.probe(path, po);
+  } catch (...) {
+    const std::lock_guard lock(mu_);
+    if (running_ == mine) running_.reset();
+    throw;
+  }
+  {
+    const std::lock_guard lock(mu_);
+    if (running_ == mine) running_.reset();
+  }
+  return json_answer(probe_json(p));
 }
 
 Response Api::handle(const Request& r) const {

@@ -110,6 +110,11 @@ class ModelSession final : public Session {
     State s = run.back().state;
     std::vector<Action> enabled;
     w.stopped = "steps";
+    if (const auto* bad = broken(s)) {  // nothing to walk towards: it is broken already
+      w.stopped = "violated";
+      w.property = bad->name;
+      return w;
+    }
     for (; w.taken < steps && w.path.actions.size() < kMaxPath; ++w.taken) {
       enabled.clear();
       p_.actions(s, enabled);

@@ -1,6 +1,8 @@
 // explore/server.cpp — cpp-httplib around Api::handle.
 #include "agree/explore/server.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -17,6 +19,8 @@ Request to_request(const httplib::Request& req) {
   r.path = req.path;
   for (const auto& [name, value] : req.params) r.query.emplace_back(name, value);
   r.host = req.get_header_value("Host");
+  r.origin = req.get_header_value("Origin");
+  r.fetch_site = req.get_header_value("Sec-Fetch-Site");
   return r;
 }
 
@@ -30,7 +34,13 @@ void answer(const Api& api, const httplib::Request& req, httplib::Response& res)
 }  // namespace
 
 bool is_loopback(const std::string& address) {
-  return address == "localhost" || address == "::1" || address == "[::1]" || address.rfind("127.", 0) == 0;
+  if (address == "localhost") return true;
+  std::string a = address;
+  if (a.size() > 2 && a.front() == '[' && a.back() == ']') a = a.substr(1, a.size() - 2);
+  in_addr v4{};
+  if (::inet_pton(AF_INET, a.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;  // 127.0.0.0/8
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, a.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 std::string serve(Session& session, ServeOptions o) {
@@ -53,8 +63,9 @@ std::string serve(Session& session, ServeOptions o) {
   if (is_loopback(o.bind) && o.api.allowed_hosts.empty()) {
     const std::string p = ":" + std::to_string(port);
     o.api.allowed_hosts = {o.bind + p, "localhost" + p, "127.0.0.1" + p, "[::1]" + p};
+    if (port == 80)  // a browser leaves the default port out of Host
+      for (const char* h : {"localhost", "127.0.0.1", "[::1]"}) o.api.allowed_hosts.emplace_back(h);
   }
-  o.api.interrupt = o.stop;
   const Api api(session, o.api);
   const auto handler = [&api](const httplib::Request& req, httplib::Response& res) { answer(api, req, res); };
   svr.Get(".*", handler);
@@ -75,7 +86,10 @@ std::string serve(Session& session, ServeOptions o) {
   std::thread watcher([&] {
     // Again and again: a stop() before listen_after_bind has started is a no-op.
     while (!done.load()) {
-      if (o.stop && o.stop->load()) svr.stop();
+      if (o.stop && o.stop->load()) {
+        api.cancel();  // a check from here ends with the server
+        svr.stop();
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });

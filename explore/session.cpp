@@ -36,7 +36,9 @@ checker::Path parse_path(const std::string& text) {
     std::uint32_t n = 0;
     const auto [end, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), n);
     if (piece.empty() || ec != std::errc() || end != piece.data() + piece.size()) {
-      const std::string shown = piece.size() > 20 ? std::string(piece.substr(0, 20)) + "..." : std::string(piece);
+      std::string shown = piece.size() > 20 ? std::string(piece.substr(0, 20)) + "..." : std::string(piece);
+      for (char& c : shown)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';  // the message stays one line
       throw PathError("path: '" + shown + "' at position " + std::to_string(item + 1) +
                       " is not a number (a path is the initial state's index, then action indices, separated by '/': 0/3/1)");
     }

@@ -34,7 +34,9 @@ struct PathError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-inline constexpr std::size_t kMaxPath = 10000;      // steps in a path
+// Steps in a path: what a URL can hold (the server takes request lines of
+// at most 8,192 bytes, cpp-httplib's limit; a step costs "/" and its index).
+inline constexpr std::size_t kMaxPath = 1500;
 inline constexpr std::size_t kMaxSeen = 1u << 22;    // states remembered as shown (then no more are added)
 
 struct Field {
@@ -59,7 +61,7 @@ enum class Status {
   Reached,    // sometimes: some state of the path satisfies it
   Unreached,  // sometimes: no state of the path does yet
 };
-std::string to_string(Status s);  // "holds", "violated", "judged only in terminal states", "reached", "not reached"
+std::string to_string(Status s);  // "holds", "violated here", "judged only in terminal states", "reached", "not reached yet"
 std::string status_key(Status s);  // "holds", "violated", "unjudged", "reached", "unreached"
 
 struct PropertyStatus {
@@ -114,8 +116,9 @@ class Session {
   [[nodiscard]] virtual Info info() const = 0;
   // Throws PathError. Remembers the states of the path as shown.
   virtual View view(const checker::Path& path) = 0;
-  // Up to `steps` random steps (stops early at a terminal state or a
-  // violation); the same seed takes the same steps. Throws PathError.
+  // Up to `steps` random steps (none when the path's end already violates a
+  // property; stops early at a terminal state or a violation); the same seed
+  // takes the same steps. Throws PathError.
   virtual Walk walk(const checker::Path& from, std::uint64_t seed, std::size_t steps) = 0;
   // Throws PathError.
   virtual Probe probe(const checker::Path& from, const ProbeOptions& o) = 0;

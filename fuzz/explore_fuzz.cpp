@@ -1,11 +1,13 @@
 // fuzz/explore_fuzz.cpp — libFuzzer target for the web explorer's request
 // handler (explore/api.hpp): the input is read as a request — a method, a
-// URL path (url), query parameters and a Host header (host), each as a line "KEY VALUE" (the
+// URL path (url), the Host, Origin and Sec-Fetch-Site headers (host, origin,
+// fetch-site) and query parameters, each as a line "KEY VALUE" (the
 // corpus in tests/fuzz-corpus/explore shows the form) — and handed to
 // Api::handle over ISIS without the tie-break, as the server would hand it.
 // Any answer is fine if it is well formed: a status in 200..499 (a 500 is a
 // finding: the handler met an exception it did not expect), a JSON body with
-// one one-line "error" for every 4xx, and no crash, leak, UB or hang.
+// one one-line "error" for every 4xx (HEAD: no body at all), and no crash,
+// leak, UB or hang.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -54,11 +56,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (key == "method") r.method = value;
     else if (key == "url") r.path = value;
     else if (key == "host") r.host = value;
+    else if (key == "origin") r.origin = value;
+    else if (key == "fetch-site") r.fetch_site = value;
     else r.query.emplace_back(key, value);
   }
   const explore::Response a = api->handle(r);
   if (a.status < 200 || a.status >= 500) finding("unexpected status", a);
-  if (a.status >= 400) {
+  if (r.method == "HEAD") {
+    if (!a.body.empty()) finding("a HEAD answer with a body", a);
+  } else if (a.status >= 400) {
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(a.body);

@@ -136,11 +136,11 @@ TEST_CASE("explore: bad requests get a 4xx answer with one line", "[explore]") {
   req(get("/api/state", {{"path", "0/99999999999999999999"}}), 400, "is not a number");
   std::string long_path = "0";
   for (std::size_t i = 0; i <= explore::kMaxPath; ++i) long_path += "/0";
-  req(get("/api/state", {{"path", long_path}}), 400, "at most 10000 steps");
+  req(get("/api/state", {{"path", long_path}}), 400, "at most 1500 steps");
   req(get("/api/state", {{"path", "0"}, {"path", "0/1"}}), 400, "given twice");
   req(get("/api/state", {{"pth", "0"}}), 400, "unknown parameter 'pth' for /api/state (it takes: path)");
   req(get("/api/model", {{"x", "1"}}), 400, "it takes none");
-  req(get("/api/walk", {{"steps", "0"}}), 400, "steps: '0' is not a whole number in 1..10000");
+  req(get("/api/walk", {{"steps", "0"}}), 400, "steps: '0' is not a whole number in 1..1500");
   req(get("/api/walk", {{"seed", "1e3"}}), 400, "seed:");
   req(get("/api/check", {{"seconds", "nan"}}), 400, "seconds:");
   req(get("/api/check", {{"seconds", "11"}}), 400, "in 0.1..10");
@@ -156,10 +156,43 @@ TEST_CASE("explore: bad requests get a 4xx answer with one line", "[explore]") {
   explore::Request evil = get("/api/model");
   evil.host = "attacker.example:8765";
   req(evil, 403, "is not this server's");
-  // And a good one still works with the right Host.
+  explore::Request cross = get("/api/check");
+  cross.fetch_site = "cross-site";  // another site's page, sent by the user's own browser
+  req(cross, 403, "another site's page");
+  explore::Request origin = get("/api/check");
+  origin.origin = "http://attacker.example";
+  req(origin, 403, "Origin 'http://attacker.example' is not this server's page");
+  req(get("/api/state", {{"path", "0/9\n"}}), 400, "is not a number");  // a decoded %0A stays out of the one line
+  explore::Request head = get("/api/state", {{"path", "0/9"}});
+  head.method = "HEAD";
+  head.host = "127.0.0.1:8765";
+  const auto h = api.handle(head);
+  CHECK(h.status == 400);
+  CHECK(h.body.empty());
+  // And a good one still works with the right Host, from the page itself.
   explore::Request fine = get("/api/model");
   fine.host = "127.0.0.1:8765";
+  fine.origin = "http://127.0.0.1:8765";
+  fine.fetch_site = "same-origin";
   CHECK(api.handle(fine).status == 200);
+}
+
+TEST_CASE("explore: a model with several initial states", "[explore]") {
+  // Nodes 0 and 1 both initial: path "1" starts at node 1, "2" does not exist.
+  auto s = explore::make_session(toy::Graph({0, 1}, {{0, 1}, {1, 3}}, 2, 3));
+  const explore::Api api(*s);
+  const auto m = body(api.handle(get("/api/model")));
+  CHECK(m["inits"] == json({"node 0", "node 1"}));
+  const auto v = body(api.handle(get("/api/state", {{"path", "1"}})));
+  CHECK(v["steps"] == json({"node 1"}));
+  CHECK(v["fields"][0]["value"] == "1");
+  CHECK(v["choices"][0]["label"] == "go(3)");
+  const auto a = api.handle(get("/api/state", {{"path", "2"}}));
+  CHECK(a.status == 400);
+  CHECK(body(a)["error"] == "initial state 2 does not exist (2 initial states: 0..1)");
+  // A trace that starts at node 1 reads back as a path from initial state 1.
+  const auto t = s->trace_of(explore::parse_path("1/0"), "ends-done");
+  CHECK(s->path_of(t, "<t>").encode() == "1/0");
 }
 
 TEST_CASE("explore: random steps are the seed's, and stop where a run must", "[explore]") {
@@ -186,6 +219,36 @@ TEST_CASE("explore: random steps are the seed's, and stop where a run must", "[e
   const auto one = s->walk(explore::parse_path("0/0"), 7, 1);
   CHECK(one.taken == 1);
   CHECK(one.path.actions.size() == 2);
+  // From the bad node itself nothing is walked: it is broken already.
+  const auto none = s->walk(explore::parse_path("0/1"), 7, 5);
+  CHECK(none.taken == 0);
+  CHECK(none.stopped == "violated");
+  CHECK(none.property == "never-bad");
+}
+
+TEST_CASE("explore: a newer check from here ends the one before", "[explore][parallel]") {
+  // ISIS with three members and three messages has millions of states: a
+  // check of it runs for seconds, unless something stops it.
+  model::Params params(model::isis::Isis::param_specs());
+  params.set_all("procs=3 msgs=3 crash=0 variant=correct");
+  auto s = explore::make_session(model::isis::Isis(params));
+  explore::ApiOptions o;
+  o.max_check_seconds = 60;
+  const explore::Api api(*s, o);
+  auto first = std::async(std::launch::async, [&] { return api.handle(get("/api/check", {{"seconds", "60"}})); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto second = api.handle(get("/api/check", {{"path", "0/0"}, {"seconds", "0.2"}}));
+  REQUIRE(first.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+  const auto a = body(first.get());
+  CHECK(a["verdict"] == "incomplete");
+  CHECK(a["cut"] == "interrupted");
+  CHECK(body(second)["cut"] == "time-limit");
+  // And cancel() ends a running one too (the server calls it when it stops).
+  auto third = std::async(std::launch::async, [&] { return api.handle(get("/api/check", {{"seconds", "60"}})); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  api.cancel();
+  REQUIRE(third.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+  CHECK(body(third.get())["cut"] == "interrupted");
 }
 
 TEST_CASE("explore: check from here finds a shortest counterexample that replays", "[explore]") {
@@ -251,6 +314,22 @@ TEST_CASE("explore: the server on a free port, stopped by its flag", "[explore][
   res = client.Get("/api/state?path=0/1/0");
   REQUIRE(res);
   CHECK(res->status == 200);
+  // The longest path the explorer takes fits a request line: 1,500 steps
+  // round the self-loop at node 1; one more is a 400 that says so.
+  std::string longest = "0/0";
+  for (std::size_t i = 1; i < explore::kMaxPath; ++i) longest += "/2";
+  res = client.Get("/api/state?path=" + longest);
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(json::parse(res->body)["steps"].size() == explore::kMaxPath + 1);
+  res = client.Get("/api/state?path=" + longest + "/2");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(json::parse(res->body)["error"].get<std::string>().find("at most 1500 steps") != std::string::npos);
+  res = client.Head("/api/state?path=0");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->body.empty());
   res = client.Get("/api/state?path=0%2F9");  // percent-encoded, decoded by httplib
   REQUIRE(res);
   CHECK(res->status == 400);

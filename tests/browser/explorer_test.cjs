@@ -141,6 +141,19 @@ function exited(child, ms) {
     await waitSteps(page, labels.length + 1);
     check((await status(page)) === 'violated', 'after Forward total-order is violated again');
     check(new URL(page.url()).hash.slice(1) === hash, 'and the URL fragment is the same again');
+    // The browser's own back and forward move along the same path.
+    await page.click('#back');
+    await waitSteps(page, labels.length);
+    await page.goBack();
+    await waitSteps(page, labels.length + 1);
+    check((await status(page)) === 'violated' && !(await page.isEnabled('#forward')),
+          "the browser's back returns to the violation, with nothing ahead to redo");
+    await page.goForward();
+    await waitSteps(page, labels.length);
+    check(await page.isEnabled('#forward'), "the browser's forward goes one step back again, and Forward is enabled");
+    await page.click('#forward');
+    await waitSteps(page, labels.length + 1);
+    check((await status(page)) === 'violated', 'and Forward redoes the step');
 
     // The shared URL in a new page shows the same state and path.
     const other = await context.newPage();
@@ -168,6 +181,15 @@ function exited(child, ms) {
     }
     check(walked === labels.length, 'Forward walked ' + walked + ' steps until it was disabled (shortest: ' + labels.length + ')');
     check((await status(page)) === 'violated', 'total-order is violated at the end of the walk');
+    // Two clicks before the page has its answer are one step: the second acts
+    // on the state shown, not on the URL ahead of it (both clicks in one task,
+    // so no answer can come between them).
+    const before = await steps(page);
+    await page.evaluate(() => { const b = document.querySelector('#choices button'); b.click(); b.click(); });
+    await waitSteps(page, before + 1);
+    await page.waitForTimeout(300);
+    check((await steps(page)) === before + 1 && new URL(page.url()).hash.slice(1).split('/').length === before + 1,
+          'two quick clicks on an action take one step: ' + new URL(page.url()).hash);
     check(foreign.length === 0, 'no request but to ' + origin + ': ' + JSON.stringify(foreign));
     check(errors.length === 0, 'no script error: ' + JSON.stringify(errors));
 
