@@ -99,7 +99,7 @@ Chart build_chart(const P& p, const Trace& t, const std::string& file) {
     throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(model::name_of<P>()));
   std::optional<State> s;
   for (const auto& i : p.init_states())
-    if (model::format_init(p, i) == t.init) s = i;
+    if (!s && model::format_init(p, i) == t.init) s = i;  // the first of that name, as path_of takes
   if (!s) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(model::name_of<P>()));
 
   Chart c;

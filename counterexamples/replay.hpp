@@ -252,7 +252,7 @@ ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::os
   const auto inits = p.init_states();
   std::optional<typename P::State> s;
   for (const auto& i : inits)
-    if (model::format_init(p, i) == t.init) s = i;
+    if (!s && model::format_init(p, i) == t.init) s = i;  // the first of that name, as path_of takes
   if (!s) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(model::name_of<P>()));
   model::Description before = model::describe(p, *s);
   if (out) {

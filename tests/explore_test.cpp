@@ -310,7 +310,21 @@ TEST_CASE("explore: the server on a free port, stopped by its flag", "[explore][
   REQUIRE(res);
   CHECK(res->status == 200);
   CHECK(res->get_header_value("Content-Type").find("text/html") == 0);
-  CHECK(res->get_header_value("Content-Security-Policy").find("default-src 'none'") != std::string::npos);
+  const std::string csp = res->get_header_value("Content-Security-Policy");
+  CHECK(csp.find("default-src 'none'") != std::string::npos);
+  CHECK(csp.find("unsafe-inline'; style") == std::string::npos);  // scripts run by nonce only
+  // The nonce the policy names is the page's script's, and a new one each time.
+  const auto nonce_of = [](const std::string& policy) {
+    const auto at = policy.find("'nonce-");
+    return at == std::string::npos ? std::string() : policy.substr(at + 7, policy.find('\'', at + 7) - at - 7);
+  };
+  const std::string nonce = nonce_of(csp);
+  CHECK(nonce.size() == 32);
+  CHECK(res->body.find("<script nonce=\"" + nonce + "\">") != std::string::npos);
+  CHECK(res->body.find("{{agree-nonce}}") == std::string::npos);
+  const auto again = client.Get("/");
+  REQUIRE(again);
+  CHECK(nonce_of(again->get_header_value("Content-Security-Policy")) != nonce);
   res = client.Get("/api/state?path=0/1/0");
   REQUIRE(res);
   CHECK(res->status == 200);
