@@ -132,12 +132,8 @@ std::string dump(const json& j, int indent) {
   return j.dump(indent, ' ', false, json::error_handler_t::replace) + '\n';
 }
 
-}  // namespace
-
-std::string render_json(const Chart& c, int indent) {
-  json j;
-  j["format"] = "agree-trace-json";
-  j["version"] = 1;
+// What both documents say of the trace: its model and what it shows.
+void what_it_shows(json& j, const Chart& c) {
   j["protocol"] = c.protocol;
   j["parameters"] = parameters_object(c.parameters);
   j["property"] = c.property;
@@ -145,6 +141,15 @@ std::string render_json(const Chart& c, int indent) {
   j["reproduced"] = c.reproduced;
   j["witness"] = c.witness;
   j["explanation"] = nullable(c.explanation);
+}
+
+}  // namespace
+
+std::string render_json(const Chart& c, int indent) {
+  json j;
+  j["format"] = "agree-trace-json";
+  j["version"] = 1;
+  what_it_shows(j, c);
   json steps = json::array();
   for (const auto& r : c.rows) {
     const auto names = field_names(r.state);
@@ -193,13 +198,7 @@ std::string render_itf(const Chart& c, int indent) {
   meta["source"] = c.protocol + (c.parameters.empty() ? "" : " " + c.parameters);
   meta["description"] = std::string("Created by agree ") + kVersion + ": " + c.title();
   meta["varTypes"] = std::move(var_types);
-  meta["protocol"] = c.protocol;
-  meta["parameters"] = parameters_object(c.parameters);
-  meta["property"] = c.property;
-  meta["outcome"] = c.outcome;
-  meta["reproduced"] = c.reproduced;
-  meta["witness"] = c.witness;
-  meta["explanation"] = nullable(c.explanation);
+  what_it_shows(meta, c);
 
   json all_vars = json::array();
   for (const auto& v : vars) all_vars.push_back(v);

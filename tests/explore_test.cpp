@@ -53,6 +53,31 @@ model::isis::Isis no_tiebreak() {
   return model::isis::Isis(params);
 }
 
+// explore::serve on a free port in the background, until stop() (or the end of the scope).
+struct Running {
+  std::atomic<bool> flag{false};
+  std::promise<int> ready;
+  std::future<std::string> served;
+  int port = 0;
+  explicit Running(explore::Session& s) {
+    explore::ServeOptions o;
+    o.port = 0;
+    o.stop = &flag;
+    o.ready = [this](int p) { ready.set_value(p); };
+    served = std::async(std::launch::async, [&s, o] { return explore::serve(s, o); });
+    auto got = ready.get_future();
+    if (got.wait_for(std::chrono::seconds(10)) == std::future_status::ready) port = got.get();
+  }
+  // Stops the server; its answer ("" after a clean stop), or "no stop within 10 s".
+  std::string stop() {
+    flag = true;
+    if (!served.valid()) return "";
+    if (served.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return "no stop within 10 s";
+    return served.get();
+  }
+  ~Running() { stop(); }
+};
+
 }  // namespace
 
 TEST_CASE("explore: the state at the end of a path, its actions and where they lead", "[explore]") {
@@ -290,16 +315,9 @@ TEST_CASE("explore: check from here finds a shortest counterexample that replays
 
 TEST_CASE("explore: the server on a free port, stopped by its flag", "[explore][parallel]") {
   auto s = explore::make_session(graph());
-  std::atomic<bool> stop{false};
-  std::promise<int> port;
-  explore::ServeOptions o;
-  o.port = 0;
-  o.stop = &stop;
-  o.ready = [&](int p) { port.set_value(p); };
-  auto served = std::async(std::launch::async, [&] { return explore::serve(*s, o); });
-  auto got = port.get_future();
-  REQUIRE(got.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-  httplib::Client client("127.0.0.1", got.get());
+  Running server(*s);
+  REQUIRE(server.port > 0);
+  httplib::Client client("127.0.0.1", server.port);
   client.set_read_timeout(10, 0);
 
   auto res = client.Get("/api/model");
@@ -363,9 +381,7 @@ TEST_CASE("explore: the server on a free port, stopped by its flag", "[explore][
   REQUIRE(res);
   CHECK(res->status == 403);
 
-  stop = true;
-  REQUIRE(served.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-  CHECK(served.get().empty());
+  CHECK(server.stop().empty());
 }
 
 TEST_CASE("explore: one session answers several requests at once", "[explore][parallel]") {
@@ -394,26 +410,18 @@ TEST_CASE("explore: one session answers several requests at once", "[explore][pa
 
 TEST_CASE("explore: a port that is taken is one line, not a hang", "[explore]") {
   auto s = explore::make_session(graph());
-  std::atomic<bool> stop{false};
-  std::promise<int> port;
-  explore::ServeOptions first;
-  first.port = 0;
-  first.stop = &stop;
-  first.ready = [&](int p) { port.set_value(p); };
-  auto served = std::async(std::launch::async, [&] { return explore::serve(*s, first); });
-  auto got = port.get_future();
-  REQUIRE(got.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  Running first(*s);
+  REQUIRE(first.port > 0);
   // A second server on the same port must give up at once (it would wait
   // for its own stop flag if it had the port: set after 10 s, a failure).
   std::atomic<bool> stop_second{false};
   explore::ServeOptions second;
-  second.port = got.get();
+  second.port = first.port;
   second.stop = &stop_second;
   auto refused = std::async(std::launch::async, [&] { return explore::serve(*s, second); });
   const bool returned = refused.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
   stop_second = true;
   CHECK(returned);
   CHECK(refused.get().find("cannot listen on 127.0.0.1:" + std::to_string(second.port)) == 0);
-  stop = true;
-  REQUIRE(served.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(first.stop().empty());
 }
