@@ -55,6 +55,9 @@ using properties::always;
 using properties::Property;
 using properties::sometimes;
 using properties::at_terminal;
+using properties::eventually;
+using properties::Fairness;
+using properties::leads_to;
 
 // What a check found: the report, and one trace per violation, in the same order.
 struct Result {
@@ -73,12 +76,18 @@ Result check(const P& p, const Options& o = {}) {
     r.report = checker::check(model, o);
     for (auto& v : r.report.violations) {
       r.traces.push_back(counterexamples::make_trace(model, o.parameters, v, checker::uses_symmetry<P>(o)));
+      if (v.path.cycle) r.traces.back().fairness = checker::to_string(o.fairness.value_or(model::default_fairness_of<P>()));
       // The search's path indexes what it explored (a persistent set, a
       // representative's actions, the tree search's merged ones); the
       // report's is the run's own, among every action p enables.
       v.path = counterexamples::path_of(p, r.traces.back(), "<check>");
     }
   };
+  if (checker::wants_liveness(p, o)) {
+    checker::check_liveness_options<P>(o);  // no reduction layer: refused where one would apply
+    run(p);
+    return r;
+  }
   if constexpr (checker::HasPersistent<P>)
     if (checker::wants_por(o.reduce)) {
       run(checker::PorLayer<P>(p));

@@ -8,14 +8,39 @@
 
 #include "agree/checker/bfs.hpp"
 #include "agree/checker/dfs.hpp"
+#include "agree/checker/liveness.hpp"
+#include "agree/checker/por.hpp"
 #include "agree/checker/store.hpp"
 #include "agree/checker/tree.hpp"
 
 namespace agree::checker {
 
 
+// The liveness check takes no reduction and no other search: refused, with
+// the reason, where one would apply (checker/liveness.hpp says why).
+template <model::Protocol P>
+void check_liveness_options(const Options& o) {
+  const std::string name(model::name_of<P>());
+  if constexpr (HasPersistent<P>)
+    if (wants_por(o.reduce))
+      throw std::invalid_argument("liveness: --reduce " + to_string(o.reduce) + ": the partial-order reduction of " + name +
+                                  " is not sound for liveness (it has no cycle proviso for it); use --reduce none");
+  if constexpr (model::Symmetric<P>)
+    if (wants_symmetry(o.reduce))
+      throw std::invalid_argument("liveness: --reduce " + to_string(o.reduce) + ": symmetry is not known to preserve " + name +
+                                  "'s liveness properties and fairness groups; use --reduce none");
+  if (o.search_chosen && o.search != Search::Bfs)
+    throw std::invalid_argument("liveness: --search: the liveness check builds the state graph breadth-first; drop --search");
+  if (!o.checkpoint_path.empty() || !o.resume_path.empty())
+    throw std::invalid_argument("liveness: --checkpoint and --resume are for the safety search only");
+}
+
 template <model::Protocol P>
 Report check(const P& p, const Options& o) {
+  if (wants_liveness(p, o)) {
+    check_liveness_options<P>(o);
+    return liveness_search(p, o);
+  }
   // A tree-shaped protocol (om, sm) gets the stateless tree search, with its
   // own --reduce and --threads, unless the user chose another search.
   if constexpr (TreeShaped<P>)

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "agree/properties/property.hpp"
+
 namespace agree::checker {
 
 enum class Search { Bfs, Dfs, Tree };  // Tree: checker/tree.hpp, for tree-shaped protocols
@@ -23,6 +25,13 @@ std::string to_string(Verdict v);
 std::string to_string(Cut c);
 std::string to_string(Reduce r);                  // "none", "por", "symmetry", "all"
 Reduce parse_reduce(const std::string& text);     // the inverse; throws std::invalid_argument
+// Fairness for the liveness check (checker/liveness.hpp), over the groups of
+// actions a model declares (model::fairness_group_of): weak — a group enabled
+// continuously from some point on is taken infinitely often; strong — a group
+// enabled infinitely often is taken infinitely often (TLA+'s WF and SF).
+using properties::Fairness;
+std::string to_string(Fairness f);                // "none", "weak", "strong"
+Fairness parse_fairness(const std::string& text); // the inverse; throws std::invalid_argument
 inline bool wants_por(Reduce r) { return r == Reduce::Por || r == Reduce::All; }
 inline bool wants_symmetry(Reduce r) { return r == Reduce::Symmetry || r == Reduce::All; }
 
@@ -47,6 +56,10 @@ struct Options {
   std::uint64_t memory_limit_mib = 0;       // 0: 90% of the machine's memory
   bool keep_going = false;                  // explore everything, recording the first violation of each property
   std::vector<std::string> properties;      // empty: every property of the protocol
+  // Liveness (checker/liveness.hpp): the eventually and leads-to properties
+  // are checked when this is set or when --property names one of them.
+  bool liveness = false;
+  std::optional<Fairness> fairness;         // unset: the model's default (model::default_fairness_of)
   std::function<void(const Progress&)> progress;  // called about once a second
   // Library code never prints: what a person may want to know during a run
   // ("checkpoint: FILE saved (...)", a checkpoint that could not be written)
@@ -69,6 +82,9 @@ struct Options {
 struct Path {
   std::uint32_t init = 0;
   std::vector<std::uint32_t> actions;
+  // A lasso (a liveness counterexample): the run returns, after its last
+  // action, to the state it had after `cycle` actions, and goes round forever.
+  std::optional<std::uint32_t> cycle;
   [[nodiscard]] std::string encode() const;  // "0/3/1/2", stateright's form
 };
 

@@ -30,6 +30,21 @@ Reduce parse_reduce(const std::string& text) {
   throw std::invalid_argument("--reduce " + text + ": expected none, por, symmetry or all");
 }
 
+std::string to_string(Fairness f) {
+  switch (f) {
+    case Fairness::None: return "none";
+    case Fairness::Weak: return "weak";
+    case Fairness::Strong: return "strong";
+  }
+  return "none";
+}
+
+Fairness parse_fairness(const std::string& text) {
+  for (const Fairness f : {Fairness::None, Fairness::Weak, Fairness::Strong})
+    if (to_string(f) == text) return f;
+  throw std::invalid_argument("--fairness " + text + ": expected none, weak or strong");
+}
+
 std::string to_string(Cut c) {
   switch (c) {
     case Cut::None: return "none";

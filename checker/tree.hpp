@@ -148,7 +148,7 @@ Report tree_search(const P& p, const Options& o) {
     }
     if (!red.symmetry || roots.empty())
       for (std::uint32_t i = 0; i < inits.size(); ++i) roots.emplace_back(i, 1);
-    for (const auto& [i, w] : roots) tasks.push_back(Task{Path{i, {}}, inits.at(i), w, -1, false});
+    for (const auto& [i, w] : roots) tasks.push_back(Task{Path{i, {}, std::nullopt}, inits.at(i), w, -1, false});
   }
   std::vector<Action> acts;
   Kids kids;

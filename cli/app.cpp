@@ -56,7 +56,9 @@ struct CheckFlags {
   std::string search;  // empty: bfs, or tree for a tree-shaped protocol
   bool exact = false;
   bool no_pack = false;
-  std::string reduce = "all";  // every reduction the protocol supports; "none" gives the contract counts
+  std::string reduce;  // "": all that the protocol supports (none for a liveness check); "none" gives the contract counts
+  bool liveness = false;
+  std::string fairness;  // "": the model's default
   unsigned threads = 0;  // 0: every core
   std::uint64_t max_states = 0, max_depth = 0, memory_limit = 0;
   double time_limit = 0;
@@ -77,6 +79,11 @@ void add_check_flags(CLI::App* cmd, CheckFlags& f) {
                 "keep states in their variable-length encoding with fingerprints even where the model packs them into one word");
   cmd->add_option("--reduce", f.reduce, "state-space reduction: none (the contract counts), symmetry, por, or all that the protocol supports (default)")
       ->check(CLI::IsMember({"none", "por", "symmetry", "all"}).description(""))->type_name("none|por|symmetry|all");
+  cmd->add_flag("--liveness", f.liveness,
+                "also check the eventually and leads-to properties (agree list shows them) on the whole state graph, "
+                "under --fairness; with no reduction");
+  cmd->add_option("--fairness", f.fairness, "fairness for the liveness check: none, weak or strong (default: the model's, agree list shows it)")
+      ->check(CLI::IsMember({"none", "weak", "strong"}).description(""))->type_name("none|weak|strong");
   constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   cmd->add_option("--threads", f.threads, "worker threads (default: every core)")->check(count_in(1, 1024))->type_name("K");
   cmd->add_option("--max-states", f.max_states, "stop after N distinct states (incomplete; 0, the default: no limit)")
@@ -107,7 +114,9 @@ checker::Options to_options(const CheckFlags& f) {
   o.search_chosen = !f.search.empty();
   o.exact = f.exact;
   o.packed = !f.no_pack;
-  o.reduce = checker::parse_reduce(f.reduce);
+  o.reduce = checker::parse_reduce(f.reduce.empty() ? "all" : f.reduce);
+  o.liveness = f.liveness;
+  if (!f.fairness.empty()) o.fairness = checker::parse_fairness(f.fairness);
   o.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
   o.max_states = f.max_states;
   o.max_depth = f.max_depth;
@@ -138,6 +147,11 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
     return cli::kExitUsage;
   }
   checker::Options o = to_options(f);
+  // A liveness check takes no reduction: unless --reduce says otherwise, none.
+  for (const auto& p : e.properties)
+    if ((p.expectation == "eventually" || p.expectation == "leads-to") && f.reduce.empty() &&
+        ((f.liveness && f.properties.empty()) || std::find(f.properties.begin(), f.properties.end(), p.name) != f.properties.end()))
+      o.reduce = checker::Reduce::None;
   o.parameters = params.to_string();
   o.interrupt = &g_interrupted;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
@@ -226,6 +240,9 @@ int run_list(std::ostream& out, const std::string& only) {
     for (const auto& p : e.properties) pw = std::max(pw, p.name.size()), xw = std::max(xw, p.expectation.size());
     out << "  properties:\n";
     for (const auto& p : e.properties) out << fmt::format("    {:<{}}  {:<{}}  {}\n", p.name, pw, p.expectation, xw, p.description);
+    if (std::any_of(e.properties.begin(), e.properties.end(),
+                    [](const auto& p) { return p.expectation == "eventually" || p.expectation == "leads-to"; }))
+      out << "  liveness: agree check " << e.name << " --liveness; default fairness " << e.fairness << '\n';
     out << "  actions: " << model::joined(e.action_kinds) << "\n\n";
   }
   return 0;

@@ -46,6 +46,7 @@ Entry make_entry() {
   for (const auto& prop : defaults.properties())
     e.properties.push_back({prop.name, std::string(properties::to_string(prop.expectation)), prop.description});
   for (const auto k : model::action_kinds_of<P>()) e.action_kinds.emplace_back(k);
+  e.fairness = checker::to_string(model::default_fairness_of<P>());
   e.check = [](const model::Params& params, const checker::Options& given) {
     checker::Options o = given;
     o.parameters = params.to_string();

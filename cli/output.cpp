@@ -98,8 +98,13 @@ void print_report(std::ostream& out, const Entry& e, const checker::Options& o, 
   for (std::size_t i = 0; i < rep.violations.size(); ++i) {
     const auto& v = rep.violations[i];
     out << '\n'
-        << "counterexample: " << v.property << " violated after " << r.steps[i].size() << " steps"
-        << (o.search == checker::Search::Bfs && rep.search.empty() ? " (a shortest run)" : "") << '\n';
+        << "counterexample: " << v.property;
+    if (v.path.cycle)
+      out << " violated by a lasso: " << *v.path.cycle << " steps, then a cycle of " << r.steps[i].size() - *v.path.cycle
+          << " repeated forever (the shortest way to a fair cycle)\n";
+    else
+      out << " violated after " << r.steps[i].size() << " steps"
+          << (o.search == checker::Search::Bfs && rep.search.empty() ? " (a shortest run)" : "") << '\n';
     if (verbose) {
       out << "     init " << r.traces[i].init << '\n';
       for (std::size_t k = 0; k < r.steps[i].size(); ++k) out << fmt::format("  {:>3}  {}\n", k + 1, r.steps[i][k]);
@@ -161,6 +166,7 @@ nlohmann::json report_json(const Entry& e, const model::Params& params, const ch
                    {"steps", r.steps[i]},
                    {"init", r.traces[i].init},
                    {"path", rep.violations[i].path.encode()},
+                   {"cycle", rep.violations[i].path.cycle ? nlohmann::json(*rep.violations[i].path.cycle) : nlohmann::json(nullptr)},
                    {"explanation", i < r.explanations.size() ? r.explanations[i] : std::string()}});
   j["counterexamples"] = cex;
   j["warnings"] = r.warnings;

@@ -50,6 +50,7 @@ struct Entry {
   std::vector<model::ParamSpec> params;
   std::vector<PropertyInfo> properties;
   std::vector<std::string> action_kinds;
+  std::string fairness;  // the liveness check's default (model::default_fairness_of)
   // Builds the protocol from params (throws model::ParamError) and checks it.
   std::function<CheckResult(const model::Params&, const checker::Options&)> check;
   // Replays a trace whose header names this protocol (throws TraceError).

@@ -136,6 +136,14 @@ Chart build_chart(const P& p, const Trace& t, const std::string& file) {
   }
   c.witness = prop->expectation == properties::Expectation::Sometimes;
   c.glossary = model::glossary_of(p);
+  if (properties::is_liveness(prop->expectation)) {  // judged on the run as a whole (lasso.hpp)
+    const ReplayResult rr = replay(p, t, file, nullptr);
+    c.reproduced = rr.reproduced;
+    c.outcome = rr.message.starts_with("reproduced: ") ? rr.message.substr(12) : rr.message;
+    c.explanation = rr.explanation;
+    finish_chart(c);
+    return c;
+  }
   c.reproduced = reproduces(p, *prop, *s);
   c.outcome = c.reproduced ? outcome_text(t.property, c.witness, t.steps.size())
               : c.witness  ? "not reproduced: " + t.property + " is not reached at the end of the trace"

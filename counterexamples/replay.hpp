@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "agree/checker/options.hpp"
+#include "agree/counterexamples/lasso.hpp"
 #include "agree/counterexamples/trace.hpp"
 #include "agree/model/protocol.hpp"
 
@@ -95,6 +96,7 @@ const properties::Property<typename P::State>* find_property(const P& p, const s
 template <model::Protocol P>
 bool violates(const P& p, const properties::Property<typename P::State>& prop, const typename P::State& s) {
   if (prop.expectation == properties::Expectation::Sometimes) return false;
+  if (properties::is_liveness(prop.expectation)) return false;  // no one state does: judge_lasso judges the run
   if (prop.holds(s)) return false;
   if (prop.expectation == properties::Expectation::Terminal) {
     std::vector<typename P::Action> actions;
@@ -129,6 +131,7 @@ Trace make_trace(const P& p, const std::string& parameters, const checker::Viola
   t.property = v.property;
   t.init = model::format_init(p, steps.front().state);
   for (std::size_t i = 1; i < steps.size(); ++i) t.steps.push_back(steps[i].action);
+  if (v.path.cycle) t.cycle = *v.path.cycle;
   return t;
 }
 
@@ -159,6 +162,7 @@ checker::Path path_of(const P& p, const Trace& t, const std::string& file) {
     path.actions.push_back(static_cast<std::uint32_t>(k));
     if (auto next = p.next_state(*s, enabled[k])) s = std::move(*next);
   }
+  if (t.cycle) path.cycle = static_cast<std::uint32_t>(*t.cycle);
   return path;
 }
 
@@ -232,12 +236,6 @@ void check_identity(const Trace& t, const std::string& file, const std::string& 
     throw TraceError(file, t.parameters_line, "trace is for parameters '" + t.parameters + "', not '" + parameters + "'");
 }
 
-struct ReplayResult {
-  bool reproduced = false;  // the recorded property fails in the final state (a witness: is reached)
-  std::string message;      // one line saying so, or why not
-  std::string explanation;  // why the property fails, in words (Property::explain), when reproduced
-};
-
 // Replays a parsed trace of P (the header is checked: check_identity), each
 // step with what changed written to `out` if it is given. Throws TraceError
 // (naming the line) when the trace does not fit the model.
@@ -255,6 +253,13 @@ ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::os
     if (!s && model::format_init(p, i) == t.init) s = i;  // the first of that name, as path_of takes
   if (!s) throw TraceError(file, t.init_line, "'" + t.init + "' is not an initial state of " + std::string(model::name_of<P>()));
   model::Description before = model::describe(p, *s);
+  const bool live = properties::is_liveness(prop->expectation);
+  if (t.cycle && !live)
+    throw TraceError(file, t.cycle_line, "a cycle, but " + t.property +
+                                             " is not a liveness property (eventually or leads-to): a lasso says nothing of it");
+  std::vector<typename P::State> run;     // liveness: every state, to judge the run as a whole
+  std::vector<std::string> taken;         // and the fairness group of each step
+  if (live) run.push_back(*s);
   if (out) {
     *out << "   0  init " << t.init << '\n';
     print_changes(*out, nullptr, before);
@@ -274,7 +279,9 @@ ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::os
                        "step " + std::to_string(i + 1) + " '" + t.steps[i] + "' is not enabled here" +
                            (actions.empty() ? " (no action is enabled)" : " (enabled: " + enabled + ")"));
     }
+    if (live) taken.push_back(model::fairness_group_name_of(p, *chosen));
     if (auto next = p.next_state(*s, *chosen)) s = std::move(*next);
+    if (live) run.push_back(*s);
     const model::Description now = model::describe(p, *s);
     if (out) {
       *out << (i + 1 < 10 ? "   " : i + 1 < 100 ? "  " : " ") << (i + 1) << "  " << t.steps[i] << '\n';
@@ -282,6 +289,7 @@ ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::os
     }
     before = now;
   }
+  if (live) return judge_lasso(p, *prop, t, run, taken);
   ReplayResult r;
   const bool witness = prop->expectation == properties::Expectation::Sometimes;
   r.reproduced = reproduces(p, *prop, *s);

@@ -94,6 +94,9 @@ ShrinkResult shrink(const P& p, const Trace& t, const std::string& file) {
   const auto* prop = find_property(p, t.property, props);
   if (!prop || prop->expectation == properties::Expectation::Sometimes)
     throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(model::name_of<P>()));
+  if (properties::is_liveness(prop->expectation))
+    throw TraceError(file, t.property_line, "'" + t.property + "' is a liveness property; shrink does not shorten lassos yet "
+                                            "(agree check --liveness gives the shortest way to a fair cycle)");
   std::optional<typename P::State> init;
   for (const auto& i : p.init_states())
     if (model::format_init(p, i) == t.init) init = i;

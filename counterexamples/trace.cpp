@@ -34,15 +34,19 @@ bool parse_uint(const std::string& s, std::size_t& out) {
 TraceError::TraceError(const std::string& file, std::size_t line, const std::string& what)
     : std::runtime_error(where(file, line) + ": " + what) {}
 
+int format_of(const Trace& t) { return t.cycle || !t.fairness.empty() ? 2 : 1; }
+
 std::string to_text(const Trace& t) {
   std::ostringstream out;
   out << "# agree counterexample trace; replay with: agree replay FILE (format: README.md, \"Trace format\")\n";
-  out << "agree-trace " << kTraceFormat << '\n';
+  out << "agree-trace " << format_of(t) << '\n';
   out << "protocol " << t.protocol << '\n';
   out << "model-version " << t.model_version << '\n';
   out << "parameters " << t.parameters << '\n';
   out << "property " << t.property << '\n';
+  if (!t.fairness.empty()) out << "fairness " << t.fairness << '\n';
   out << "steps " << t.steps.size() << '\n';
+  if (t.cycle) out << "cycle " << *t.cycle << '\n';
   out << "init " << t.init << '\n';
   for (std::size_t i = 0; i < t.steps.size(); ++i) out << (i + 1) << ' ' << t.steps[i] << '\n';
   out << "end\n";
@@ -52,10 +56,10 @@ std::string to_text(const Trace& t) {
 Trace parse_trace(const std::string& text, const std::string& file) {
   if (text.empty()) throw TraceError(file, 0, "empty file, not a trace");
   Trace t;
-  std::size_t declared_steps = 0;
+  std::size_t declared_steps = 0, version = 0;
   bool have_steps = false, ended = false;
   std::size_t line_no = 0, pos = 0;
-  enum class Want { Header, Protocol, Version, Parameters, Property, Steps, Init, Body } want = Want::Header;
+  enum class Want { Header, Protocol, Version, Parameters, Property, Fairness, Steps, Cycle, Init, Body } want = Want::Header;
   const auto expect = [&](const std::string& key, const std::string& got) {
     throw TraceError(file, line_no, "expected '" + key + " ...', found '" + got.substr(0, 60) + "'");
   };
@@ -77,10 +81,9 @@ Trace parse_trace(const std::string& text, const std::string& file) {
     switch (want) {
       case Want::Header: {
         if (key != "agree-trace") throw TraceError(file, line_no, "not an agree trace (first line must be 'agree-trace 1')");
-        std::size_t v = 0;
-        if (!parse_uint(value, v)) throw TraceError(file, line_no, "bad format version '" + value + "'");
-        if (v != kTraceFormat)
-          throw TraceError(file, line_no, "trace format version " + value + " is not supported (this agree reads version 1)");
+        if (!parse_uint(value, version)) throw TraceError(file, line_no, "bad format version '" + value + "'");
+        if (version < 1 || version > static_cast<std::size_t>(kTraceFormat))
+          throw TraceError(file, line_no, "trace format version " + value + " is not supported (this agree reads versions 1 and 2)");
         t.header_line = line_no;
         want = Want::Protocol;
         break;
@@ -102,14 +105,35 @@ Trace parse_trace(const std::string& text, const std::string& file) {
         break;
       case Want::Property:
         if (key != "property" || value.empty()) expect("property", line);
-        t.property = value, t.property_line = line_no, want = Want::Steps;
+        t.property = value, t.property_line = line_no, want = Want::Fairness;
         break;
+      case Want::Fairness:
+        if (key == "fairness") {
+          if (version < 2) throw TraceError(file, line_no, "'fairness' needs trace format version 2 (the header says 1)");
+          if (value != "none" && value != "weak" && value != "strong")
+            throw TraceError(file, line_no, "bad fairness '" + value.substr(0, 60) + "' (none, weak or strong)");
+          t.fairness = value, t.fairness_line = line_no, want = Want::Steps;
+          break;
+        }
+        [[fallthrough]];
       case Want::Steps:
         if (key != "steps") expect("steps", line);
         if (!parse_uint(value, declared_steps) || declared_steps > 10'000'000)
           throw TraceError(file, line_no, "bad step count '" + value + "'");
-        have_steps = true, want = Want::Init;
+        have_steps = true, want = Want::Cycle;
         break;
+      case Want::Cycle:
+        if (key == "cycle") {
+          std::size_t k = 0;
+          if (version < 2) throw TraceError(file, line_no, "'cycle' needs trace format version 2 (the header says 1)");
+          if (!parse_uint(value, k) || k >= declared_steps)
+            throw TraceError(file, line_no, "bad cycle start '" + value.substr(0, 60) + "' (a step number from 0 to " +
+                                                (declared_steps ? std::to_string(declared_steps - 1) : std::string("-")) +
+                                                ", the state the run returns to)");
+          t.cycle = k, t.cycle_line = line_no, want = Want::Init;
+          break;
+        }
+        [[fallthrough]];
       case Want::Init:
         if (key != "init") expect("init", line);
         t.init = value, t.init_line = line_no, want = Want::Body;

@@ -247,6 +247,20 @@ class ModelSession final : public Session {
             if (prop.holds(run[k].state)) st.at = k;
           if (st.at) st.status = Status::Reached;
           break;
+        case properties::Expectation::Eventually:
+        case properties::Expectation::LeadsTo: {
+          // A path says something of a liveness property only where it ends:
+          // in a terminal state the run is over (agree check --liveness judges cycles).
+          bool pending = false;
+          for (std::size_t k = 0; k < run.size(); ++k) {
+            const bool q = prop.holds(run[k].state);
+            if (prop.expectation == properties::Expectation::Eventually) pending = k == 0 ? !q : pending && !q;
+            else pending = q ? false : pending || prop.trigger(run[k].state);
+          }
+          st.status = !pending ? Status::Holds : terminal ? Status::Violated : Status::Unjudged;
+          if (st.status == Status::Violated) st.at = run.size() - 1;
+          break;
+        }
       }
       if (st.status == Status::Violated && prop.explain) st.explanation = prop.explain(s);
       v.properties.push_back(std::move(st));

@@ -132,6 +132,38 @@ std::vector<std::pair<std::string, std::string>> glossary_of(const P& p) {
   else return {};
 }
 
+// Optional: fairness, for the liveness check (checker/liveness.hpp). Each
+// action belongs to one fairness group; fairness speaks of groups: a group is
+// enabled in a state when one of its actions is, and taken by a step that
+// takes one of them (TLA+'s WF_vars(A) for the disjunction A of the group).
+// A model says
+//   std::string fairness_group(const Action&) const;      a group by its name
+// or, to spare the search a string per transition,
+//   std::uint32_t fairness_group(const Action&) const;    a group by number,
+//   std::string fairness_group_name(std::uint32_t) const; and its name
+// Default: each action is its own group, named as format_action prints it
+// (fairness per action instance, the strongest reading).
+//   static constexpr properties::Fairness kFairness;      default Weak
+// is the fairness a check assumes unless told otherwise (--fairness).
+template <class P>
+constexpr properties::Fairness default_fairness_of() {
+  if constexpr (requires { P::kFairness; }) return P::kFairness;
+  else if constexpr (requires { P::fairness(); }) return P::fairness();  // a layer forwards its model's
+  else return properties::Fairness::Weak;
+}
+template <class P>
+concept NumberedFairness = requires(const P& p, const typename P::Action& a, std::uint32_t g) {
+  { p.fairness_group(a) } -> std::same_as<std::uint32_t>;
+  { p.fairness_group_name(g) } -> std::convertible_to<std::string>;
+};
+// The group's name, for any model (a numbered group prints through fairness_group_name).
+template <class P>
+std::string fairness_group_name_of(const P& p, const typename P::Action& a) {
+  if constexpr (NumberedFairness<P>) return p.fairness_group_name(p.fairness_group(a));
+  else if constexpr (requires { { p.fairness_group(a) } -> std::convertible_to<std::string>; }) return p.fairness_group(a);
+  else return p.format_action(a);
+}
+
 // Optional: symmetry reduction. representative(s) maps s to one canonical
 // member of its class under the protocol's symmetry (permutations of
 // interchangeable processes), so that the checker stores one state per class

@@ -159,7 +159,7 @@ std::vector<properties::Property<State>> Sequencer::properties() const {
   using properties::always;
   using properties::at_terminal;
   using properties::sometimes;
-  return {
+  std::vector<properties::Property<State>> props{
       always<State>("total-order", [=](const State& s) { return properties::total_order(n, log(s)); },
                     "every two members' delivery sequences are prefixes of one another")
           .explained_by([=](const State& s) {
@@ -192,6 +192,21 @@ std::vector<properties::Property<State>> Sequencer::properties() const {
       sometimes<State>("all-delivered", [=](const State& s) { return properties::all_delivered(n, m, log(s)); },
                        "some run delivers every message at every member"),
   };
+  // Liveness (agree check --liveness): every message multicast by a live
+  // process is eventually delivered by every live process, as a leads-to
+  // (properties/delivery.hpp, delivered_everywhere, says why it is that).
+  // In a terminal state it is termination's predicate, and the graph is
+  // acyclic, so the two checks agree (tests/liveness_test.cpp).
+  const auto everywhere = [=](const State& s) {
+    return properties::delivered_everywhere(
+        n, m, log(s), [&](int x) { return !s.crashed[static_cast<std::size_t>(x)]; }, [&](int x) { return self.sender(x); },
+        [&](int x) { return s.status[static_cast<std::size_t>(x)] != Status::Idle; });  // asked: multicast has begun
+  };
+  props.push_back(properties::leads_to<State>(
+                      "delivery", [=](const State& s) { return !everywhere(s); }, everywhere,
+                      "every message multicast by a live process is eventually delivered by every live process")
+                      .explained_by([=](const State& s) { return self.why_stuck(s); }));
+  return props;
 }
 
 // termination's explanation: who never delivers what, and what it waits for.

@@ -217,7 +217,40 @@ std::vector<properties::Property<State>> TwoPhase::properties() const {
                        "some run commits at every resource manager"),
       sometimes<State>("abort-reached", [every](const State& s) { return every(s, RmState::Aborted); },
                        "some run aborts at every resource manager"),
+      properties::eventually<State>("termination",
+                                    [k](const State& s) {
+                                      for (int r = 0; r < k; ++r)
+                                        if (const RmState x = s.rm[static_cast<std::size_t>(r)];
+                                            x != RmState::Committed && x != RmState::Aborted)
+                                          return false;
+                                      return true;
+                                    },
+                                    "every resource manager eventually commits or aborts")
+          .explained_by([k](const State& s) -> std::string {
+            std::string who;
+            for (int r = 0; r < k; ++r)
+              if (const RmState x = s.rm[static_cast<std::size_t>(r)]; x != RmState::Committed && x != RmState::Aborted)
+                who += (who.empty() ? "" : ", ") + rm_name(r);
+            return who.empty() ? "" : who + " never commits or aborts";
+          }),
   };
+}
+
+std::uint32_t TwoPhase::fairness_group(const Action& a) const {
+  const auto kind = static_cast<std::uint32_t>(a.index());
+  if (kind < 2) return kind;
+  const int r = std::visit([](const auto& x) {
+    if constexpr (requires { x.r; }) return x.r;
+    else return 0;
+  }, a);
+  return 2 + (kind - 2) * static_cast<std::uint32_t>(k_) + static_cast<std::uint32_t>(r);
+}
+
+std::string TwoPhase::fairness_group_name(std::uint32_t g) const {
+  if (g == 0) return "TMCommit";
+  if (g == 1) return "TMAbort";
+  const auto k = static_cast<std::uint32_t>(k_);
+  return std::string(action_kinds()[2 + (g - 2) / k]) + "(" + rm_name(static_cast<int>((g - 2) % k)) + ")";
 }
 
 State TwoPhase::representative(const State& s) const {

@@ -23,6 +23,16 @@
 // enabled forever (as self-loops), so no state is terminal and none is a
 // deadlock.
 //
+// Liveness (checker/liveness.hpp, `agree check twophase --liveness`):
+// termination, eventually every RM has committed or aborted. Fairness is
+// per action instance (TMCommit, TMAbort, and each of the five RM and receive
+// actions for each r: 2 + 5K groups), weak by default, as TwoPhase.tla's
+// WF_vars on each action. Under weak fairness it holds (a working RM is
+// enabled to act until it does, the TM can always abort until it decides,
+// and a decided TM's message stays); with none it fails by a stuttering
+// lasso: RMPrepare(r1), then TMRcvPrepared(r1) repeated forever as a
+// self-loop while nobody else moves.
+//
 // Decisions where protocols.md leaves room (none changes a count):
 //   - an action whose guard holds but whose effect changes nothing (a second
 //     TMRcvPrepared(r), RMRcvCommitMsg(r) at a committed RM, ...) is listed as
@@ -92,6 +102,11 @@ class TwoPhase {
   [[nodiscard]] std::string format_init(const State&) const { return "initial"; }
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
+  // Fairness groups (model/protocol.hpp): one per action instance, numbered
+  // 0 TMCommit, 1 TMAbort, then 2 + (kind - 2) * K + r for the others.
+  static constexpr properties::Fairness kFairness = properties::Fairness::Weak;
+  [[nodiscard]] std::uint32_t fairness_group(const Action& a) const;
+  [[nodiscard]] std::string fairness_group_name(std::uint32_t g) const;
   // Symmetry: the RMs are interchangeable (no action or property names one in
   // particular), so the representative sorts them by what the state says of
   // each: (rmState, in tmPrepared, Prepared(r) in msgs).

@@ -177,7 +177,7 @@ std::vector<properties::Property<State>> VoteProtocol::properties() const {
   using properties::always;
   using properties::at_terminal;
   using properties::sometimes;
-  return {
+  std::vector<properties::Property<State>> props{
       always<State>("agreement", [=](const State& s) { return properties::agreement(n, decision(s)); },
                     "no two processes, crashed ones included, decided differently")
           .explained_by([=](const State& s) {
@@ -226,6 +226,14 @@ std::vector<properties::Property<State>> VoteProtocol::properties() const {
                        },
                        "some run reaches a decision"),
   };
+  // Liveness (agree check --liveness): termination's predicate is stable (a
+  // decision and a crash are for good), so "eventually it holds" is
+  // violated exactly where a terminal state violates termination — the
+  // liveness check and the terminal-state check must agree (tests/liveness_test.cpp).
+  for (const auto& p : std::vector<properties::Property<State>>(props))
+    if (p.name == "termination")
+      props.push_back(properties::eventually<State>("decision", p.holds, "every process that never crashes eventually decides").explained_by(p.explain));
+  return props;
 }
 
 // ---- symmetry

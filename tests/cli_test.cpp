@@ -64,7 +64,7 @@ TEST_CASE("cli: bad command lines get one line and exit 2", "[cli][bad-input]") 
   expect_usage_error({"check", "sequencer", "--threads", "4294967297"}, "--threads: 4294967297 is out of range 1..1024" + help);
   expect_usage_error({"check", "sequencer", "--search", "astar"}, "--search: astar not in {bfs,dfs,tree}" + help);
   expect_usage_error({"check", "sequencer", "--property", "liveness"},
-                     "unknown property 'liveness' (known: total-order, integrity, termination, all-delivered)" + help);
+                     "unknown property 'liveness' (known: total-order, integrity, termination, all-delivered, delivery)" + help);
   expect_usage_error({"check", "sequencer", "--crash", "5"}, "--crash: 5 is more than the 3 processes" + help);
   expect_usage_error({"replay"}, "file is required (see agree replay --help)");
   expect_usage_error({"replay", "/nonexistent/x.trace"}, "/nonexistent/x.trace: no such file");
@@ -85,7 +85,7 @@ TEST_CASE("cli: a misspelt name gets a suggestion", "[cli][bad-input]") {
                      "(see agree check isis --help)");
   expect_usage_error({"check", "isis", "--property", "total_order"},
                      "unknown property 'total_order' (did you mean total-order? known: total-order, integrity, termination, "
-                     "all-delivered) (see agree check isis --help)");
+                     "all-delivered, delivery) (see agree check isis --help)");
   expect_usage_error({"simulate", "isis", "--seed", "-1"}, "--seed: '-1' is not a whole number (see agree simulate isis --help)");
   expect_usage_error({"list", "isiss"},
                      "unknown protocol 'isiss' (did you mean isis? known: sequencer, isis, om, sm, vote, floodset, twophase) "
@@ -197,4 +197,33 @@ TEST_CASE("cli: a trace dir that cannot be written does not cost the report", "[
   CHECK(r.out.find("counterexample: total-order violated after 12 steps (a shortest run)\n") != std::string::npos);
   CHECK(r.out.find("trace written to") == std::string::npos);
   CHECK(r.err == "agree: error: trace not written: cannot create directory /dev/null/traces: Not a directory\n");
+}
+
+TEST_CASE("cli: check --liveness writes a lasso that replay reproduces; unsound options are refused", "[cli][liveness]") {
+  const runbin::TempDir dir;
+  auto r = runbin::run({"check", "twophase", "--rms", "2", "--liveness", "--fairness", "none", "--trace-dir", dir.str()});
+  CHECK(r.code == 1);
+  CHECK(r.out.find("counterexample: termination violated by a lasso: 2 steps, then a cycle of 1 repeated forever") !=
+        std::string::npos);
+  const std::string trace = dir / "twophase-rms2-correct-termination.trace";
+  const std::string text = runbin::slurp(trace);
+  CHECK(text.find("agree-trace 2\n") != std::string::npos);
+  CHECK(text.find("\ncycle 2\n") != std::string::npos);
+  r = runbin::run({"replay", "--quiet", trace});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("reproduced: termination is violated: step 3 goes round forever from the state after step 2") !=
+        std::string::npos);
+  // Weak fairness (twophase's default): it holds.
+  r = runbin::run({"check", "twophase", "--rms", "2", "--liveness", "--trace-dir", dir.str()});
+  CHECK(r.code == 0);
+  // A reduction asked for by name is refused, not dropped.
+  r = runbin::run({"check", "twophase", "--rms", "2", "--liveness", "--reduce", "symmetry"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("agree: error: liveness: --reduce symmetry: symmetry is not known to preserve") == 0);
+  r = runbin::run({"check", "twophase", "--liveness", "--fairness", "sometimes"});
+  CHECK(r.code == 2);
+  // agree list says which properties are liveness ones.
+  r = runbin::run({"list", "twophase"});
+  CHECK(r.out.find("termination     eventually") != std::string::npos);
+  CHECK(r.out.find("default fairness weak") != std::string::npos);
 }

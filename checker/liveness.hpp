@@ -1,0 +1,326 @@
+// checker/liveness.hpp — the liveness check: eventually and leads-to
+// properties under fairness, with lassos for counterexamples.
+//
+// The search builds the whole state graph breadth-first (live_graph.hpp),
+// checking the safety properties on the way exactly as bfs.hpp does (the same
+// monitor, the same counts: distinct states, transitions, depth, terminal
+// states), then judges each liveness property on the graph:
+//
+//   eventually(P): a counterexample is a run on which P never holds. Its
+//     states lie in the subgraph R of states reachable from an initial state
+//     through states where P is false.
+//   P ~> Q (leads-to): a run that reaches a state where P holds and Q does
+//     not, and where Q never holds from then on. R: the states reachable
+//     through states where Q is false from a state where P holds and Q not.
+//
+// In both cases the run is a counterexample iff, once inside R, it stays in R
+// and either ends in a terminal state or goes round a cycle of R that is fair
+// (fair_scc.hpp: Tarjan's SCCs with the fairness check, the Emerson–Lei
+// refinement for strong fairness). So: the fair components of R and its
+// terminal states are the targets; a breadth-first search from the initial
+// states (for leads-to, over the graph with a second copy of R, entered at a
+// state where P holds and Q not) finds the shortest stem to one; a fair cycle
+// through the state reached closes the lasso. The stem is the shortest to any
+// state on a fair cycle; the cycle is short, not always the shortest.
+//
+// Exact where the graph is: with --exact (or a packed state) no two states
+// share a node; with fingerprints, two states that share one merge, as in the
+// safety search (the report gives the collision estimate). A search cut short
+// (a limit, an interrupt) still reports every lasso it found — each is a real
+// run: its cycle's states were all expanded — but cannot say a liveness
+// property holds.
+//
+// Reductions: none. The partial-order reduction needs the cycle proviso and a
+// stutter-invariant property, symmetry needs properties and fairness groups
+// that are symmetric; the check refuses both (checker/explorer.hpp) rather
+// than run them unsoundly. One thread: the SCC decomposition is linear in the
+// graph; building the graph is the cost.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "agree/checker/codec.hpp"
+#include "agree/checker/fair_scc.hpp"
+#include "agree/checker/live_graph.hpp"
+#include "agree/checker/search_common.hpp"
+
+namespace agree::checker {
+
+// Does this run check liveness properties? (--liveness, or --property names one.)
+template <model::Protocol P>
+bool wants_liveness(const P& p, const Options& o) {
+  for (const auto& prop : p.properties()) {
+    if (!properties::is_liveness(prop.expectation)) continue;
+    if (o.liveness && o.properties.empty()) return true;
+    for (const auto& n : o.properties)
+      if (n == prop.name) return true;
+  }
+  return false;
+}
+
+namespace detail {
+
+template <model::Protocol P, class Codec>
+class LivenessSearch {
+  using State = typename P::State;
+  using Action = typename P::Action;
+  using Prop = properties::Property<State>;
+
+ public:
+  LivenessSearch(const P& p, const Options& o)
+      : p_(p), o_(o), fairness_(o.fairness.value_or(model::default_fairness_of<P>())), budget_(o),
+        table_(o.exact && !Codec::kExactKeys), monitor_(p.properties(), o, r_) {
+    for (auto& prop : p.properties()) {
+      if (!properties::is_liveness(prop.expectation)) continue;
+      bool wanted = o.properties.empty();
+      for (const auto& n : o.properties) wanted = wanted || n == prop.name;
+      if (!wanted) continue;
+      r_.checked.push_back(prop.name);
+      live_.push_back(std::move(prop));
+    }
+    if (live_.size() > 31) throw std::invalid_argument("liveness: at most 31 eventually and leads-to properties a run");
+  }
+
+  Report run() {
+    r_.fired = zero_fired<P>();
+    r_.exact = o_.exact || Codec::kExactKeys;
+    build();
+    r_.distinct_states = g_.nodes();
+    r_.transitions = g_.target.size();
+    if (!monitor_.stopped()) judge();
+    for (const auto& f : monitor_.chosen()) r_.violations.insert(r_.violations.begin() + static_cast<long>(safety_count_++),
+                                                                  {monitor_.name(f.slot), path_to(f.where)});
+    monitor_.report(r_);
+    r_.store = "state graph for liveness (one thread): " + std::to_string(g_.target.size()) + " edges, fairness " +
+               to_string(fairness_) + " over " + std::to_string(g_.group_names.size()) + " groups";
+    r_.store_bytes = g_.bytes() + table_.bytes();
+    r_.collisions = table_.collisions();
+    r_.seconds = budget_.seconds();
+    r_.peak_rss_bytes = budget_.peak_rss();
+    r_.verdict = final_verdict(r_);
+    return std::move(r_);
+  }
+
+ private:
+  // The graph, breadth-first; the safety properties on the way.
+  void build() {
+    Codec codec(p_);
+    std::vector<State> level, next;
+    for (auto& s : p_.init_states()) {
+      bool added = false;
+      const std::uint32_t id = add(codec, s, 0, added);
+      g_.inits.push_back(id);
+      if (added) level.push_back(std::move(s));
+    }
+    expand_levels(codec, level, next);
+    g_.offset.resize(static_cast<std::size_t>(g_.nodes()) + 1, g_.target.size());  // a cut leaves nodes without edges
+  }
+
+  void expand_levels(Codec& codec, std::vector<State>& level, std::vector<State>& next) {
+    std::vector<Action> actions;
+    GroupNames names;
+    for (std::uint64_t depth = 0; !level.empty(); ++depth) {
+      r_.depth = depth;
+      const bool last = o_.max_depth && depth >= o_.max_depth;  // as bfs.hpp: its states are not expanded
+      for (auto& s : level) {
+        if (const Cut c = budget_.check(g_.nodes(), depth, level.size()); c != Cut::None) return cut(c);
+        if (monitor_.stopped()) return;
+        const auto u = static_cast<std::uint32_t>(g_.offset.size() - 1);
+        actions.clear();
+        p_.actions(s, actions);
+        if (actions.empty()) {
+          ++r_.terminal_states;
+          g_.bits[u] |= LiveGraph::kTerminal;
+          monitor_.on_terminal(s, [&] { return u; });
+        } else if (last) {
+          r_.cut = Cut::MaxDepth;
+          g_.offset.push_back(g_.target.size());
+          continue;
+        }
+        // Every successor's key first, each slot prefetched; then the lookups.
+        succ_.clear();
+        for (const auto& a : actions) {
+          ++r_.fired[model::kind_of<P>(a)].second;
+          auto next = p_.next_state(s, a);
+          Fingerprint key = 0;
+          if (next) {
+            key = Codec::key(codec.encode(*next));
+            table_.prefetch(key);
+          }
+          succ_.push_back({std::move(next), key, group_of(a, names)});
+        }
+        for (auto& x : succ_) {
+          std::uint32_t v = u;
+          if (x.state) {
+            bool added = false;
+            v = add(codec, *x.state, x.key, added);
+            if (added) next.push_back(std::move(*x.state));
+          }
+          g_.target.push_back(v);
+          g_.group.push_back(x.group);
+        }
+        g_.offset.push_back(g_.target.size());
+        ++g_.expanded;
+      }
+      if (last) return;
+      level.swap(next);
+      next.clear();
+    }
+  }
+  void cut(Cut c) { r_.cut = c; }
+
+  // The node of s (whose key is `key`, or 0: not computed yet), added if new.
+  std::uint32_t add(Codec& codec, const State& s, Fingerprint key, bool& added) {
+    const std::string_view bytes = key == 0 || table_.exact() ? codec.encode(s) : std::string_view{};
+    const std::uint32_t id = table_.find_or_add(key ? key : Codec::key(bytes), bytes, g_.nodes(), added);
+    if (!added) return id;
+    if (g_.nodes() == kNoNode - 1) throw std::length_error("liveness: more than 2^32 - 2 states");
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < live_.size(); ++i) {
+      bits |= std::uint64_t{live_[i].holds(s)} << (2 * i);
+      if (live_[i].trigger) bits |= std::uint64_t{live_[i].trigger(s)} << (2 * i + 1);
+    }
+    g_.bits.push_back(bits);
+    monitor_.on_discover(s, [&] { return id; });
+    return id;
+  }
+
+  std::uint32_t group_of(const Action& a, GroupNames& names) {
+    if constexpr (model::NumberedFairness<P>) {
+      const std::uint32_t k = p_.fairness_group(a);
+      while (g_.group_names.size() <= k) g_.group_names.push_back(p_.fairness_group_name(static_cast<std::uint32_t>(g_.group_names.size())));
+      return k;
+    } else {
+      return names.id(model::fairness_group_name_of(p_, a), g_.group_names);
+    }
+  }
+
+  // Each liveness property: its pending subgraph, its fair components, a lasso.
+  void judge() {
+    const std::uint32_t n = g_.nodes();
+    for (std::size_t i = 0; i < live_.size(); ++i) {
+      const bool leads_to = live_[i].expectation == properties::Expectation::LeadsTo;
+      std::vector<char> in(n, 0);
+      std::vector<std::uint32_t> queue;
+      auto seed = [&](std::uint32_t u) {
+        if (!in[u] && !g_.holds(u, i)) in[u] = 1, queue.push_back(u);
+      };
+      if (leads_to) {
+        for (std::uint32_t u = 0; u < n; ++u)
+          if (g_.trigger(u, i)) seed(u);
+      } else {
+        for (const auto u : g_.inits) seed(u);
+      }
+      for (std::size_t h = 0; h < queue.size(); ++h)
+        for (auto e = g_.begin(queue[h]); e < g_.end(queue[h]); ++e) seed(g_.target[e]);
+      const FairComponents fc = FairSccSearch(g_, fairness_).run(in);
+      if (auto path = lasso(i, leads_to, in, fc)) {
+        r_.violations.push_back({live_[i].name, std::move(*path)});
+        if (!o_.keep_going) return;
+      }
+    }
+  }
+
+  // The shortest stem to a fair cycle or a terminal state of R, and the cycle.
+  std::optional<Path> lasso(std::size_t i, bool leads_to, const std::vector<char>& in, const FairComponents& fc) {
+    const std::uint32_t n = g_.nodes();
+    auto target = [&](std::uint32_t u) { return in[u] && (fc.comp[u] != kNoNode || g_.terminal(u)); };
+    // Product nodes: u (outside R's copy, leads-to only) and n + u (in R's copy).
+    std::vector<std::uint64_t> via(2 * static_cast<std::size_t>(n), ~std::uint64_t{0});
+    std::vector<std::uint64_t> from(2 * static_cast<std::size_t>(n), ~std::uint64_t{0});
+    std::vector<std::uint64_t> queue;
+    auto enter = [&](std::uint64_t x, std::uint64_t parent, std::uint64_t edge) {
+      if (from[x] != ~std::uint64_t{0}) return false;
+      from[x] = parent;
+      via[x] = edge;
+      queue.push_back(x);
+      return x >= n && target(static_cast<std::uint32_t>(x - n));
+    };
+    const std::uint64_t root = ~std::uint64_t{0} - 1;
+    std::uint64_t hit = ~std::uint64_t{0};
+    for (const auto u : g_.inits) {
+      if (leads_to && enter(u, root, 0)) hit = u;
+      if (in[u] && (leads_to ? g_.trigger(u, i) : true) && enter(n + std::uint64_t{u}, root, 0)) hit = n + std::uint64_t{u};
+      if (hit != ~std::uint64_t{0}) break;
+    }
+    for (std::size_t h = 0; h < queue.size() && hit == ~std::uint64_t{0}; ++h) {
+      const std::uint64_t x = queue[h];
+      const bool inside = x >= n;
+      const auto u = static_cast<std::uint32_t>(inside ? x - n : x);
+      for (auto e = g_.begin(u); e < g_.end(u) && hit == ~std::uint64_t{0}; ++e) {
+        const std::uint32_t v = g_.target[e];
+        if (!inside) enter(v, x, e);  // outside R's copy: never a target
+        if (hit == ~std::uint64_t{0} && in[v] && (inside || g_.trigger(v, i)) && enter(n + std::uint64_t{v}, x, e))
+          hit = n + std::uint64_t{v};
+      }
+    }
+    if (hit == ~std::uint64_t{0}) return std::nullopt;
+    std::vector<std::uint64_t> stem;
+    std::uint64_t x = hit;
+    for (; from[x] != root; x = from[x]) stem.push_back(via[x]);
+    const auto start = static_cast<std::uint32_t>(x >= n ? x - n : x);
+    Path path;
+    while (g_.inits[path.init] != start) ++path.init;
+    for (auto it = stem.rbegin(); it != stem.rend(); ++it) path.actions.push_back(action_index(*it));
+    const auto end = static_cast<std::uint32_t>(hit - n);
+    if (fc.comp[end] != kNoNode) {
+      path.cycle = static_cast<std::uint32_t>(path.actions.size());
+      for (const auto e : fair_cycle(g_, fc.comp, end, fairness_)) path.actions.push_back(action_index(e));
+    }
+    return path;
+  }
+  std::uint32_t action_index(std::uint64_t e) const { return static_cast<std::uint32_t>(e - g_.offset[source_of(g_, e)]); }
+
+  // The shortest path to node `goal` (a safety violation's state).
+  Path path_to(std::uint32_t goal) const {
+    std::vector<std::uint64_t> via(g_.nodes(), ~std::uint64_t{0});
+    std::vector<char> seen(g_.nodes(), 0);
+    std::vector<std::uint32_t> queue;
+    for (const auto u : g_.inits)
+      if (!seen[u]) seen[u] = 1, queue.push_back(u);
+    for (std::size_t h = 0; h < queue.size() && !seen[goal]; ++h)
+      for (auto e = g_.begin(queue[h]); e < g_.end(queue[h]); ++e)
+        if (!seen[g_.target[e]]) seen[g_.target[e]] = 1, via[g_.target[e]] = e, queue.push_back(g_.target[e]);
+    Path path;
+    std::vector<std::uint32_t> rev;
+    std::uint32_t u = goal;
+    for (; via[u] != ~std::uint64_t{0}; u = source_of(g_, via[u])) rev.push_back(action_index(via[u]));
+    while (g_.inits[path.init] != u) ++path.init;
+    path.actions.assign(rev.rbegin(), rev.rend());
+    return path;
+  }
+
+  const P& p_;
+  const Options& o_;
+  Fairness fairness_;
+  Report r_;
+  Budget budget_;
+  LiveGraph g_;
+  NodeTable table_;
+  Monitor<State, std::uint32_t> monitor_;
+  std::vector<Prop> live_;
+  std::size_t safety_count_ = 0;
+  struct Successor {
+    std::optional<State> state;  // nullopt: a self-loop
+    Fingerprint key;
+    std::uint32_t group;
+  };
+  std::vector<Successor> succ_;  // of the state being expanded
+};
+
+}  // namespace detail
+
+// The liveness check of p: the safety properties as bfs() checks them, and
+// every eventually and leads-to property selected, under o.fairness (or the
+// model's default).
+template <model::Protocol P>
+Report liveness_search(const P& p, const Options& o) {
+  if constexpr (model::Packable<P>)
+    if (o.packed && p.packed_bits() > 0) return detail::LivenessSearch<P, PackedCodec<P>>(p, o).run();
+  return detail::LivenessSearch<P, VarCodec<P>>(p, o).run();
+}
+
+}  // namespace agree::checker
