@@ -1,7 +1,7 @@
 # cmake/install.cmake — cmake --install build --prefix P puts
 #   P/include/agree/...            the public headers (as #include "agree/...")
 #   P/lib/libagree*.a              agree::agree, agree::cli, agree::prove
-#   P/lib/cmake/agree/             the package: find_package(agree 0.4)
+#   P/lib/cmake/agree/             the package: find_package(agree 0.5)
 #   P/lib/pkgconfig/agree.pc       pkg-config --cflags --libs agree
 #   P/bin/agree                    the command line
 include(GNUInstallDirs)
@@ -29,7 +29,7 @@ set(AGREE_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/agree)
 install(EXPORT agreeTargets NAMESPACE agree:: DESTINATION ${AGREE_CMAKE_DIR})
 configure_package_config_file(cmake/agreeConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/agreeConfig.cmake
                               INSTALL_DESTINATION ${AGREE_CMAKE_DIR})
-# 0.x: a minor version may change the API, so 0.4 accepts 0.4.* only.
+# 0.x: a minor version may change the API, so 0.5 accepts 0.5.* only.
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/agreeConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/agreeConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/agreeConfigVersion.cmake
         DESTINATION ${AGREE_CMAKE_DIR})
