@@ -2,11 +2,13 @@
 // suite's table of their expected verdicts: the first users of
 // agree::cli::add_protocol.
 #include "agree/cli/cli.hpp"
+#include "agree/model/abp.hpp"
 #include "agree/model/floodset.hpp"
 #include "agree/model/isis.hpp"
 #include "agree/model/om.hpp"
 #include "agree/model/sequencer.hpp"
 #include "agree/model/sm.hpp"
+#include "agree/model/tokenring.hpp"
 #include "agree/model/twophase.hpp"
 #include "agree/model/vote.hpp"
 
@@ -73,6 +75,15 @@ const std::vector<SuiteRow> kBuiltinRows = {
       {"sm", "generals=4 traitors=2", "holds", "", 0, "SM(2) holds for any number of generals"},
       {"sm", "generals=4 traitors=2 rounds=1", "violated", "IC1", 0, "more traitors than rounds"},
       {"sm", "generals=3 traitors=1 rounds=0", "violated", "IC1", 0, "SM(0): a traitor commander splits the lieutenants"},
+      // ---- tokenring (its question is liveness: agree check tokenring --liveness)
+      {"tokenring", "procs=3", "holds", "", 9, "3N states: the holder, and idle, critical or used"},
+      {"tokenring", "procs=8", "holds", "", 24, "3N states, counted by tests/independent/cyclic.py too"},
+      {"tokenring", "procs=3 variant=greedy", "holds", "", 6,
+       "2N states; mutual exclusion holds, token-reaches-all fails under weak fairness (--liveness)"},
+      // ---- abp (its question is liveness: agree check abp --liveness [--fairness weak])
+      {"abp", "msgs=2", "holds", "", 18, "9M states, counted by tests/independent/cyclic.py"},
+      {"abp", "msgs=3", "holds", "", 27, "9M states, counted by tests/independent/cyclic.py"},
+      {"abp", "msgs=2 variant=no-bit", "violated", "in-order", 0, "without the bit a duplicate d0 is delivered as d1"},
       // ---- more protocols: add their rows here
 };
 
@@ -87,6 +98,8 @@ void add_builtin_protocols() {
   add_protocol<model::vote::VoteProtocol>();
   add_protocol<model::floodset::FloodSet>();
   add_protocol<model::twophase::TwoPhase>();
+  add_protocol<model::tokenring::TokenRing>();
+  add_protocol<model::abp::Abp>();
   for (const auto& row : kBuiltinRows) add_suite_row(row);
 }
 

@@ -26,7 +26,7 @@ namespace agree::cli {
 // (0 holds, 1 violated, 2 usage or input error, 3 incomplete). Never throws.
 int main(int argc, char** argv);
 
-// sequencer, isis, om, sm, vote, floodset, twophase, with their suite rows.
+// sequencer, isis, om, sm, vote, floodset, twophase, tokenring, abp, with their suite rows.
 // Adding them twice is harmless.
 void add_builtin_protocols();
 

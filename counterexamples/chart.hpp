@@ -57,6 +57,11 @@ struct Chart {
   bool generic = false;               // the protocol has no events() hook: marks are guessed from the text
   bool reproduced = false;            // the property fails in the last state (a witness: is reached)
   bool witness = false;               // the property is a reachability one: the trace shows a run that reaches it
+  // A lasso (a liveness counterexample, trace format 2): rows *cycle + 1 ..
+  // rows.back() go round forever, back to the state of row *cycle. Every
+  // printer draws the loop: text and Mermaid around those rows, SVG (and so
+  // HTML) as an arrow in the margin from the last row back to the first.
+  std::optional<std::size_t> cycle;
   std::string outcome;                // one line: "total-order is violated after step 16"
   std::string explanation;            // why, in words (the property's explain); "" when it has none
   // What the fields of the state mean, once ("A": "largest agreed number seen"):
@@ -138,6 +143,7 @@ Chart build_chart(const P& p, const Trace& t, const std::string& file) {
   c.glossary = model::glossary_of(p);
   if (properties::is_liveness(prop->expectation)) {  // judged on the run as a whole (lasso.hpp)
     const ReplayResult rr = replay(p, t, file, nullptr);
+    if (t.cycle && *t.cycle < t.steps.size()) c.cycle = *t.cycle;
     c.reproduced = rr.reproduced;
     c.outcome = rr.message.starts_with("reproduced: ") ? rr.message.substr(12) : rr.message;
     c.explanation = rr.explanation;

@@ -45,6 +45,7 @@ constexpr const char* kStyle = R"css(
   #steps li:hover { background: #e7f0fb; }
   #steps li.violation { color: #c92a2a; font-weight: bold; }
   #steps li.reached { color: #2b8a3e; font-weight: bold; }
+  #steps li[data-cycle] { border-left: 3px solid #1971c2; }
   #steps li.selected { background: #fff3bf; outline: 1px solid #f08c00; }
   #state { background: #fff; border: 1px solid #dee2e6; padding: 8px 10px; overflow: auto; min-height: 0; }
   #state h2 { font-size: 14px; margin: 0 0 4px; }
@@ -196,7 +197,9 @@ void aside(std::ostream& o, const Chart& c) {
   o << "<ol id=\"steps\" start=\"0\">\n";
   for (std::size_t r = 0; r < c.rows.size(); ++r) {
     const bool bad = r == c.violating_row() && r > 0 && c.reproduced;
-    o << "  <li data-row=\"" << r << "\" data-step=\"" << c.rows[r].step << "\"" << (bad ? c.witness ? " class=\"reached\"" : " class=\"violation\"" : "") << ">"
+    const bool looping = c.cycle && r > *c.cycle;  // a lasso's cycle: these steps repeat forever
+    o << "  <li data-row=\"" << r << "\" data-step=\"" << c.rows[r].step << "\"" << (bad ? c.witness ? " class=\"reached\"" : " class=\"violation\"" : "")
+      << (looping ? " data-cycle=\"1\" title=\"in the cycle: repeats forever\"" : "") << ">"
       << xml_escape(r == 0 ? "init " + c.rows[r].action : c.rows[r].action) << "</li>\n";
   }
   o << "</ol>\n";

@@ -41,6 +41,8 @@ std::string render_mermaid(const Chart& c) {
     out << "  participant " << clean(c.lanes[l]) << (traitor[l] ? " as " + clean(c.lanes[l]) + " (traitor)" : "") << '\n';
   for (std::size_t r = 1; r < c.rows.size(); ++r) {
     const auto& row = c.rows[r];
+    if (c.cycle && r == *c.cycle + 1)
+      out << "  loop steps " << row.step << ".." << c.rows.back().step << " repeat forever\n";
     const bool bad = r == c.violating_row() && c.reproduced;
     if (bad) out << (c.witness ? "  rect rgb(211, 249, 216)\n" : "  rect rgb(255, 215, 215)\n");
     const std::string ind = bad ? "    " : "  ";
@@ -87,6 +89,7 @@ std::string render_mermaid(const Chart& c) {
       out << "  end\n";
     }
   }
+  if (c.cycle) out << "  end\n";
   return out.str();
 }
 

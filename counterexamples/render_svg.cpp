@@ -129,6 +129,19 @@ void draw_steps(std::ostream& o, const Chart& c, const SvgLayout& l) {
   o << "</g>\n";
 }
 
+// A lasso's cycle: an arrow in the left margin from its last row back up to
+// its first, titled with the steps that repeat.
+void draw_cycle(std::ostream& o, const Chart& c, const SvgLayout& l) {
+  if (!c.cycle || *c.cycle + 1 >= c.rows.size()) return;
+  const std::size_t first = *c.cycle + 1, last = c.rows.size() - 1;
+  const double y1 = l.row_y(first), y2 = l.row_y(last);
+  o << "<g class=\"cycle\" data-from=\"" << c.rows[first].step << "\" data-to=\"" << c.rows[last].step << "\"><title>steps "
+    << c.rows[first].step << ".." << c.rows[last].step << " repeat forever</title>\n";
+  o << "  <path d=\"M20," << num(y2) << " H12 V" << num(y1) << " H20\" fill=\"none\" stroke=\"#1971c2\" stroke-width=\"1.6\"/>\n";
+  o << "  <path d=\"M20," << num(y1) << " l-5,-4 v8 z\" fill=\"#1971c2\"/>\n";
+  o << "</g>\n";
+}
+
 // Messages: a line (a loop to the sender's own lane) with its label where the layout put it.
 void draw_arrows(std::ostream& o, const Chart& c, const SvgLayout& l) {
   o << "<g class=\"arrows\">\n";
@@ -225,6 +238,7 @@ std::string svg(const Chart& c, bool standalone) {
   draw_rows(o, c, l);
   draw_lanes(o, c, l);
   draw_steps(o, c, l);
+  draw_cycle(o, c, l);
   draw_arrows(o, c, l);
   draw_marks(o, c, l);
   draw_verdict(o, c, l);

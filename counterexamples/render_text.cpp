@@ -151,6 +151,8 @@ std::string render_text(const Chart& c) {
   std::vector<bool> crashed(c.lanes.size(), false);
   for (std::size_t r = 0; r < c.rows.size(); ++r) {
     const auto& row = c.rows[r];
+    if (c.cycle && r == *c.cycle + 1)
+      out << "  ,-- the cycle: steps " << row.step << ".." << c.rows.back().step << " repeat forever\n";
     std::vector<std::vector<std::string>> lines(c.lanes.size());
     std::size_t height = 1;
     for (std::size_t l = 0; l < c.lanes.size(); ++l) {
@@ -177,6 +179,7 @@ std::string render_text(const Chart& c) {
       if (e.kind == model::Event::Crash && model::event_lane(e) >= 0) crashed[static_cast<std::size_t>(model::event_lane(e))] = true;
   }
 
+  if (c.cycle) out << "  `-- back to the state after step " << c.rows[*c.cycle].step << "\n";
   summary(out, c);
   return out.str();
 }

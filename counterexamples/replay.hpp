@@ -275,7 +275,7 @@ ReplayResult replay(const P& p, const Trace& t, const std::string& file, std::os
       std::string enabled;
       for (std::size_t k = 0; k < actions.size() && k < 8; ++k) enabled += (k ? "; " : "") + p.format_action(actions[k]);
       if (actions.size() > 8) enabled += "; ...";
-      throw TraceError(file, t.step_lines[i],
+      throw TraceError(file, i < t.step_lines.size() ? t.step_lines[i] : 0,  // a trace built in code has no lines
                        "step " + std::to_string(i + 1) + " '" + t.steps[i] + "' is not enabled here" +
                            (actions.empty() ? " (no action is enabled)" : " (enabled: " + enabled + ")"));
     }

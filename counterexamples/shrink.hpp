@@ -14,6 +14,15 @@
 // taken, so it replays strictly. Steps are only ever removed: the result is never longer
 // than the input, and it fails the same property (for a terminal-state
 // property, in a terminal state).
+//
+// A liveness counterexample (a lasso, or a run into a terminal state) is
+// shrunk by the same chunk removal, but each candidate is replayed strictly
+// and judged as a whole (lasso.hpp): every step must still be enabled, the
+// cycle must still return to the state it left, be fair under the trace's
+// fairness, and keep the property pending. A chunk comes out of the stem or
+// out of the cycle, never across the two, and the cycle never empties: a lasso
+// stays a lasso. As a step that another needs cannot be skipped here, the
+// chunk slides one step at a time (O(n^2) replays of O(n) steps per size).
 #pragma once
 
 #include <algorithm>
@@ -84,6 +93,57 @@ std::optional<std::vector<std::string>> lenient_failure(const P& p, const proper
   return std::nullopt;
 }
 
+// shrink() for a liveness property: strict replays, a lasso kept a lasso.
+template <model::Protocol P>
+ShrinkResult shrink_liveness(const P& p, const Trace& t, const std::string& file) {
+  ShrinkResult res;
+  res.before = t.steps.size();
+  res.trace = t;
+  ++res.attempts;
+  if (!replay(p, t, file, nullptr).reproduced) return res;  // throws TraceError, naming the line, for a bad step
+  res.reproduced = true;
+  const auto still_fails = [&](const Trace& c) {
+    try {
+      return replay(p, c, file, nullptr).reproduced;
+    } catch (const TraceError&) {  // a step the removal disabled
+      return false;
+    }
+  };
+  Trace cur = t;
+  cur.step_lines.clear();
+  std::size_t chunk = std::max<std::size_t>(cur.steps.size() / 2, 1);
+  for (;;) {
+    bool progress = false;
+    for (std::size_t i = 0; i < cur.steps.size();) {
+      const std::size_t len = std::min(chunk, cur.steps.size() - i);
+      Trace candidate = cur;
+      if (cur.cycle) {  // stem: steps [0, k); cycle: [k, n)
+        const std::size_t k = *cur.cycle, n = cur.steps.size();
+        const bool in_stem = i + len <= k, in_cycle = i >= k && len < n - k;
+        if (!in_stem && !in_cycle) {
+          ++i;
+          continue;
+        }
+        if (in_stem) candidate.cycle = k - len;
+      }
+      candidate.steps.erase(candidate.steps.begin() + static_cast<std::ptrdiff_t>(i),
+                            candidate.steps.begin() + static_cast<std::ptrdiff_t>(i + len));
+      ++res.attempts;
+      if (still_fails(candidate)) {
+        cur = std::move(candidate);
+        progress = true;
+      } else {
+        ++i;  // a sliding window: strict replays need a step and the ones it enables to go together
+      }
+    }
+    if (progress) continue;
+    if (chunk == 1) break;
+    chunk = (chunk + 1) / 2;  // every size down to 1: 3, 2, 1 rather than 3, 1
+  }
+  res.trace = std::move(cur);
+  return res;
+}
+
 }  // namespace detail
 
 // t's header must already match P. Throws TraceError for an unknown property
@@ -94,9 +154,7 @@ ShrinkResult shrink(const P& p, const Trace& t, const std::string& file) {
   const auto* prop = find_property(p, t.property, props);
   if (!prop || prop->expectation == properties::Expectation::Sometimes)
     throw TraceError(file, t.property_line, "'" + t.property + "' is not a property of " + std::string(model::name_of<P>()));
-  if (properties::is_liveness(prop->expectation))
-    throw TraceError(file, t.property_line, "'" + t.property + "' is a liveness property; shrink does not shorten lassos yet "
-                                            "(agree check --liveness gives the shortest way to a fair cycle)");
+  if (properties::is_liveness(prop->expectation)) return detail::shrink_liveness(p, t, file);
   std::optional<typename P::State> init;
   for (const auto& i : p.init_states())
     if (model::format_init(p, i) == t.init) init = i;

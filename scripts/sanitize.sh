@@ -3,7 +3,8 @@
 #   1. AddressSanitizer + UndefinedBehaviorSanitizer: build-asan/, every test
 #      but the browser one ([long] ones included); any report fails the run
 #      (-fno-sanitize-recover=all, halt_on_error).
-#   2. ThreadSanitizer: build-tsan/, only the tests tagged [parallel]; skipped,
+#   2. ThreadSanitizer: build-tsan/, only the tests tagged [parallel], built from
+#      the files that hold them (agree_parallel_tests); skipped,
 #      with a message, while no test carries that tag.
 #   scripts/sanitize.sh [asan|tsan]...      (default: both)
 set -euo pipefail
@@ -11,12 +12,16 @@ cd "$(dirname "$0")/.."
 WHAT=("$@")
 [ "${#WHAT[@]}" -gt 0 ] || WHAT=(asan tsan)
 JOBS="${SANITIZE_BUILD_JOBS:-2}"
+# -O1 -g1 (line tables): the optimisation AddressSanitizer's manual suggests,
+# and file:line in every report. It compiles tests/liveness_test.cpp in 258 s
+# where RelWithDebInfo's -O2 -g took 656 s (g++ 12, ASan+UBSan, one TU).
+SAN_FLAGS="-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
 scripts/install-deps.sh >/dev/null
 
 for w in "${WHAT[@]}"; do
   case "$w" in
     asan)
-      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGREE_SANITIZE=address,undefined >/dev/null
+      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "$SAN_FLAGS" -DAGREE_SANITIZE=address,undefined >/dev/null
       cmake --build build-asan -j"$JOBS"
       export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
       export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -28,10 +33,11 @@ for w in "${WHAT[@]}"; do
         echo "sanitize: tsan: no test is tagged [parallel] yet; nothing to run"
         continue
       fi
-      cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGREE_SANITIZE=thread >/dev/null
-      cmake --build build-tsan -j"$JOBS" --target agree_tests
+      cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo "$SAN_FLAGS" -DAGREE_SANITIZE=thread >/dev/null
+      # agree_parallel_tests: only the test files that hold a [parallel] test.
+      cmake --build build-tsan -j"$JOBS" --target agree_parallel_tests
       export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
-      build-tsan/tests/agree_tests "[parallel]"
+      build-tsan/tests/agree_parallel_tests "[parallel]"
       echo "sanitize: tsan: every [parallel] test passed"
       ;;
     *) echo "sanitize: unknown '$w' (asan or tsan)" >&2; exit 2 ;;

@@ -74,7 +74,7 @@ TEST_CASE("cli: bad command lines get one line and exit 2", "[cli][bad-input]") 
 
 TEST_CASE("cli: a misspelt name gets a suggestion", "[cli][bad-input]") {
   expect_usage_error({"check", "isiss"},
-                     "unknown protocol 'isiss' (did you mean isis? known: sequencer, isis, om, sm, vote, floodset, twophase) "
+                     "unknown protocol 'isiss' (did you mean isis? known: sequencer, isis, om, sm, vote, floodset, twophase, tokenring, abp) "
                      "(see agree check --help)");
   const auto chek = runbin::run({"chek", "isis"});
   CHECK(chek.code == 2);
@@ -88,7 +88,7 @@ TEST_CASE("cli: a misspelt name gets a suggestion", "[cli][bad-input]") {
                      "all-delivered, delivery) (see agree check isis --help)");
   expect_usage_error({"simulate", "isis", "--seed", "-1"}, "--seed: '-1' is not a whole number (see agree simulate isis --help)");
   expect_usage_error({"list", "isiss"},
-                     "unknown protocol 'isiss' (did you mean isis? known: sequencer, isis, om, sm, vote, floodset, twophase) "
+                     "unknown protocol 'isiss' (did you mean isis? known: sequencer, isis, om, sm, vote, floodset, twophase, tokenring, abp) "
                      "(see agree list --help)");
 }
 

@@ -1,6 +1,8 @@
-// tests/liveness_test.cpp — the liveness check (checker/liveness.hpp) against
-// answers known by inspection, a brute-force search written here on its own,
-// and the terminal-state termination check of the acyclic models.
+// tests/liveness_test.cpp — the liveness check (checker/liveness.hpp) on toy
+// graphs, against answers known by inspection and a brute-force search written
+// here on its own. The built-in models' liveness: liveness_models_test.cpp and
+// liveness_termination_test.cpp (files of their own, so that a build compiles
+// them side by side).
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -10,13 +12,10 @@
 #include <vector>
 
 #include "agree/agree.hpp"
-#include "agree/model/floodset.hpp"
-#include "agree/model/isis.hpp"
-#include "agree/model/sequencer.hpp"
-#include "agree/model/twophase.hpp"
-#include "agree/model/vote.hpp"
+#include "liveness_util.hpp"
 
 using namespace agree;
+using namespace liveness_util;
 
 namespace {
 
@@ -145,32 +144,6 @@ Lasso random_lasso(std::mt19937& rng) {
   return m;
 }
 
-Options liveness_options(Fairness f, bool keep_going = true) {
-  Options o;
-  o.liveness = true;
-  o.fairness = f;
-  o.keep_going = keep_going;
-  o.threads = 1;
-  return o;
-}
-
-bool violated(const Result& r, const std::string& property) {
-  for (const auto& v : r.report.violations)
-    if (v.property == property) return true;
-  return false;
-}
-
-// Every trace the check wrote replays, and reproduces its violation.
-void require_traces_replay(const auto& model, const Result& r) {
-  REQUIRE(r.traces.size() == r.report.violations.size());
-  for (const auto& t : r.traces) {
-    const Trace back = parse_trace(to_text(t), "<lasso>");  // through the file format, version 2 included
-    const ReplayResult rr = agree::replay(model, back);
-    INFO(to_text(t) << rr.message);
-    CHECK(rr.reproduced);
-  }
-}
-
 }  // namespace
 
 TEST_CASE("liveness: a self-loop is a lasso without fairness, and unfair under weak fairness when another group waits") {
@@ -265,128 +238,4 @@ TEST_CASE("liveness: verdicts agree with a brute-force search of closed walks on
   }
   CHECK(checked == 1200);
   CHECK(found > 100);  // the sample holds violations as well as properties that hold
-}
-
-TEST_CASE("liveness: twophase termination holds under weak fairness and fails by a stuttering lasso without it") {
-  for (int k = 1; k <= 3; ++k) {
-    const model::twophase::TwoPhase p(k, model::twophase::TwoPhase::Variant::Correct);
-    INFO("rms " << k);
-    Options weak = liveness_options(Fairness::Weak);
-    const Result w = agree::check(p, weak);
-    CHECK(w.report.verdict == Verdict::Holds);
-    // The graph the liveness check built is the safety search's: the same counts.
-    Options safety;
-    safety.threads = 1;
-    const Result s = agree::check(p, safety);
-    CHECK(w.report.distinct_states == s.report.distinct_states);
-    CHECK(w.report.transitions == s.report.transitions);
-    CHECK(w.report.depth == s.report.depth);
-    CHECK(w.report.terminal_states == s.report.terminal_states);
-    const Result none = agree::check(p, liveness_options(Fairness::None));
-    REQUIRE(violated(none, "termination"));
-    require_traces_replay(p, none);
-    CHECK(none.traces.front().cycle);  // no state is terminal: the run must loop
-    CHECK(none.traces.front().fairness == "none");
-    // The same lasso is not weakly fair: replay, told so, says which group waits.
-    Trace t = none.traces.front();
-    t.fairness = "weak";
-    const ReplayResult rr = agree::replay(p, t);
-    CHECK_FALSE(rr.reproduced);
-    CHECK(rr.message.find("is enabled in every state of the cycle and never taken") != std::string::npos);
-  }
-}
-
-TEST_CASE("liveness: on the acyclic models, eventually-decides agrees with the terminal-state termination check") {
-  auto compare = [](const auto& p, const std::string& what) {
-    INFO(what);
-    Options live = liveness_options(Fairness::Weak);
-    live.properties = {"decision"};
-    Options term;
-    term.threads = 1;
-    term.keep_going = true;
-    term.properties = {"termination"};
-    const Result a = agree::check(p, live), b = agree::check(p, term);
-    CHECK(violated(a, "decision") == violated(b, "termination"));
-    CHECK(a.report.distinct_states == b.report.distinct_states);
-    require_traces_replay(p, a);
-    return violated(b, "termination");
-  };
-  int broken = 0, total = 0;
-  for (int n = 1; n <= 3; ++n)
-    for (int f = 0; f < n; ++f)
-      for (const char* rule : {"majority", "unanimous"})
-        for (const char* quorum : {"n-f", "all"}) {
-          model::Params params(model::param_specs_of<model::vote::VoteProtocol>());
-          params.set("procs", std::to_string(n));
-          params.set("crash", std::to_string(f));
-          params.set("rule", rule);
-          params.set("quorum", quorum);
-          broken += compare(model::make<model::vote::VoteProtocol>(params), "vote " + params.to_string());
-          ++total;
-        }
-  for (int n = 2; n <= 3; ++n)
-    for (int f = 0; f < n; ++f)
-      for (int rounds = 0; rounds <= f + 1; ++rounds) {
-        model::Params params(model::param_specs_of<model::floodset::FloodSet>());
-        params.set("procs", std::to_string(n));
-        params.set("crash", std::to_string(f));
-        params.set("rounds", std::to_string(rounds));
-        broken += compare(model::make<model::floodset::FloodSet>(params), "floodset " + params.to_string());
-        ++total;
-      }
-  CHECK(broken > 0);      // vote with quorum all under a crash never decides: the comparison sees both verdicts
-  CHECK(broken < total);
-}
-
-TEST_CASE("liveness: on sequencer and isis, delivery (a leads-to) agrees with the terminal-state termination check") {
-  auto compare = [](const auto& p, const std::string& what) {
-    INFO(what);
-    Options live = liveness_options(Fairness::Weak);
-    live.properties = {"delivery"};
-    Options term;
-    term.threads = 1;
-    term.keep_going = true;
-    term.properties = {"termination"};
-    const Result a = agree::check(p, live), b = agree::check(p, term);
-    CHECK(violated(a, "delivery") == violated(b, "termination"));
-    CHECK(a.report.distinct_states == b.report.distinct_states);
-    CHECK(a.report.verdict != Verdict::Incomplete);
-    require_traces_replay(p, a);
-  };
-  int total = 0;
-  for (int n = 2; n <= 3; ++n)
-    for (int msgs = 1; msgs <= 2; ++msgs)
-      for (int f = 0; f <= 1; ++f) {
-        for (const char* variant : {"correct", "no-holdback"}) {
-          model::Params params(model::param_specs_of<model::sequencer::Sequencer>());
-          params.set("procs", std::to_string(n));
-          params.set("msgs", std::to_string(msgs));
-          params.set("crash", std::to_string(f));
-          params.set("variant", variant);
-          compare(model::make<model::sequencer::Sequencer>(params), "sequencer " + params.to_string());
-          ++total;
-        }
-        if (n == 3 && msgs == 2 && f == 1) continue;  // the largest isis: kept for the [long] runs of check
-        for (const char* variant : {"correct", "no-tiebreak", "eager-delivery"}) {
-          model::Params params(model::param_specs_of<model::isis::Isis>());
-          params.set("procs", std::to_string(n));
-          params.set("msgs", std::to_string(msgs));
-          params.set("crash", std::to_string(f));
-          params.set("variant", variant);
-          compare(model::make<model::isis::Isis>(params), "isis " + params.to_string());
-          ++total;
-        }
-      }
-  CHECK(total == 16 + 21);
-}
-
-TEST_CASE("liveness: unsound combinations are refused with one line") {
-  const model::twophase::TwoPhase p(2, model::twophase::TwoPhase::Variant::Correct);
-  Options o = liveness_options(Fairness::Weak);
-  o.reduce = Reduce::Symmetry;
-  CHECK_THROWS_WITH(agree::check(p, o), Catch::Contains("symmetry is not known to preserve"));
-  o.reduce = Reduce::None;
-  o.search = Search::Dfs;
-  o.search_chosen = true;
-  CHECK_THROWS_WITH(agree::check(p, o), Catch::Contains("builds the state graph breadth-first"));
 }

@@ -13,6 +13,7 @@
 #include "agree/counterexamples/chart.hpp"
 #include "agree/model/isis.hpp"
 #include "agree/model/sequencer.hpp"
+#include "agree/model/tokenring.hpp"
 #include "toy_models.hpp"
 
 using namespace agree;  // the tests name agree's parts as model::, checker::, ...
@@ -350,4 +351,42 @@ TEST_CASE("render: the HTML page shows its title once, the chart scales to its p
   CHECK(h.find("@media (max-width: ") != std::string::npos);
   // Standalone, the SVG has its title.
   CHECK(count(counterexamples::render_svg(c), c.title()) == 2);  // <title> and the heading
+}
+
+// A lasso written by hand (model/tokenring.hpp: the greedy holder p1 keeps the
+// token): one step of stem, then steps 2..3 forever. Every format draws the loop.
+TEST_CASE("render: a lasso's cycle is drawn in every format", "[render][liveness]") {
+  const std::string text =
+      "agree-trace 2\nprotocol tokenring\nmodel-version 1\nparameters procs=3 variant=greedy\n"
+      "property token-reaches-all\nfairness weak\nsteps 3\ncycle 1\ninit initial\n1 Pass(p0)\n2 Enter(p1)\n3 Exit(p1)\nend\n";
+  const counterexamples::Trace t = counterexamples::parse_trace(text, "<lasso>");
+  const model::tokenring::TokenRing ring(3, model::tokenring::TokenRing::Variant::Greedy);
+  const counterexamples::Chart c = counterexamples::build_chart(ring, t, "<lasso>");
+  REQUIRE(c.reproduced);
+  REQUIRE(c.cycle == std::optional<std::size_t>(1));
+
+  const std::string txt = counterexamples::render_text(c);
+  const auto open = txt.find(",-- the cycle: steps 2..3 repeat forever"), close = txt.find("`-- back to the state after step 1");
+  REQUIRE(open != std::string::npos);
+  REQUIRE(close != std::string::npos);
+  CHECK(txt.find("Pass(p0)") < open);  // the stem above the cycle
+  CHECK(open < txt.find("Enter(p1)"));
+  CHECK(txt.find("Exit(p1)") < close);
+
+  const std::string m = counterexamples::render_mermaid(c);
+  CHECK(count(m, "  loop steps 2..3 repeat forever\n") == 1);
+  CHECK(m.find("Pass(p0)") < m.find("loop steps"));
+  CHECK(count(m, "end\n") == count(m, "loop ") + count(m, "rect "));  // every block closed
+
+  const std::string svg = counterexamples::render_svg(c);
+  CHECK(xml_problem(svg) == "");
+  CHECK(count(svg, "<g class=\"cycle\" data-from=\"2\" data-to=\"3\">") == 1);
+
+  const std::string h = counterexamples::render_html(c);
+  CHECK(count(h, "data-cycle=\"1\"") == 2);
+  CHECK(h.find("<li data-row=\"1\" data-step=\"1\">Pass(p0)</li>") != std::string::npos);
+
+  // A safety trace has no cycle, and none is drawn.
+  CHECK_FALSE(isis_no_tiebreak().cycle);
+  CHECK(counterexamples::render_text(isis_no_tiebreak()).find("the cycle") == std::string::npos);
 }

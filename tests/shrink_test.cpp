@@ -10,6 +10,7 @@
 #include "agree/counterexamples/shrink.hpp"
 #include "agree/model/isis.hpp"
 #include "agree/model/sequencer.hpp"
+#include "agree/model/tokenring.hpp"
 
 using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
@@ -110,4 +111,32 @@ TEST_CASE("shrink: never longer, always failing (random seeds)", "[shrink]") {
     RC_ASSERT(sh.trace.steps.size() >= 16u);
     RC_ASSERT(counterexamples::replay(p, sh.trace, "shrunk", nullptr).reproduced);
   });
+}
+
+// model/tokenring.hpp, greedy: p0 passes at once, then p1 keeps the token by
+// Enter(p1), Exit(p1) forever. The padded lasso below takes p0's turn and one
+// extra round of p1's before its cycle; what cannot go is Pass(p0) (the cycle's
+// Enter(p1) needs it) and either step of the two-step cycle (one step alone
+// does not come back).
+TEST_CASE("shrink: a lasso shrinks to a shorter lasso that still replays", "[shrink][liveness]") {
+  const std::string text =
+      "agree-trace 2\nprotocol tokenring\nmodel-version 1\nparameters procs=4 variant=greedy\n"
+      "property token-reaches-all\nfairness weak\nsteps 7\ncycle 5\ninit initial\n"
+      "1 Enter(p0)\n2 Exit(p0)\n3 Pass(p0)\n4 Enter(p1)\n5 Exit(p1)\n6 Enter(p1)\n7 Exit(p1)\nend\n";
+  const counterexamples::Trace t = counterexamples::parse_trace(text, "<lasso>");
+  const model::tokenring::TokenRing ring(4, model::tokenring::TokenRing::Variant::Greedy);
+  REQUIRE(counterexamples::replay(ring, t, "<lasso>", nullptr).reproduced);
+  const auto res = counterexamples::shrink(ring, t, "<lasso>");
+  CHECK(res.reproduced);
+  CHECK(res.before == 7);
+  CHECK(res.trace.steps == std::vector<std::string>{"Pass(p0)", "Enter(p1)", "Exit(p1)"});
+  CHECK(res.trace.cycle == std::optional<std::size_t>(1));
+  const auto back = counterexamples::parse_trace(counterexamples::to_text(res.trace), "<shrunk>");
+  CHECK(counterexamples::replay(ring, back, "<shrunk>", nullptr).reproduced);
+  // An unfair lasso is not a counterexample, and nothing is shrunk.
+  counterexamples::Trace strong = t;
+  strong.fairness = "strong";
+  const auto none = counterexamples::shrink(ring, strong, "<lasso>");
+  CHECK_FALSE(none.reproduced);
+  CHECK(none.trace.steps == t.steps);
 }
