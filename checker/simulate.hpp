@@ -14,6 +14,16 @@
 // std::uniform_int_distribution, whose algorithm differs between standard
 // libraries): the same seed gives the same walks on every platform.
 //
+// Liveness (Options::liveness, or --property naming an eventually or leads-to
+// property): a walk that comes back to a state it visited earlier closes a
+// cycle, and the lasso it forms — the walk up to the first visit, then the
+// steps since — is a counterexample if the cycle is fair under the fairness
+// asked for and the property stays pending (checker/run_judge.hpp, the same
+// judgement replay makes of a trace). A walk that ends in a terminal state
+// with the property pending is one too. The walk goes on past a cycle that is
+// not a counterexample. It keeps the walk's states meanwhile: memory grows with
+// --depth (within --memory-limit, as every search).
+//
 // A simulation proves nothing: without a violation the verdict is Incomplete
 // (the CLI still exits 0, "no violation found").
 #pragma once
@@ -21,9 +31,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <unordered_map>
 #include <vector>
 
 #include "agree/checker/fingerprint.hpp"
+#include "agree/checker/run_judge.hpp"
 #include "agree/checker/search_common.hpp"
 #include "agree/checker/store.hpp"
 
@@ -65,6 +77,39 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
   Path path;
   bool stop = false;
 
+  // The liveness properties asked for, and the walk so far: its states, the
+  // fairness group of each step, and where in it each state first came.
+  std::vector<properties::Property<State>> live;
+  for (auto& prop : p.properties())
+    if (properties::is_liveness(prop.expectation) &&
+        (o.properties.empty() ? o.liveness : std::find(o.properties.begin(), o.properties.end(), prop.name) != o.properties.end()))
+      live.push_back(std::move(prop));
+  const properties::Fairness fairness = o.fairness.value_or(model::default_fairness_of<P>());
+  std::vector<State> run;
+  std::vector<std::string> groups;
+  std::unordered_map<std::uint64_t, std::size_t> first_at;
+  std::vector<Violation> lassos;
+  std::uint64_t fp = 0;  // the last state visit() saw
+  // After the walk reached `run.back()`: a counterexample to a liveness property?
+  auto judge_walk = [&](bool terminal) {
+    if (live.empty()) return false;
+    std::optional<std::size_t> cycle;
+    if (!terminal) {
+      const auto [it, fresh] = first_at.emplace(fp, run.size() - 1);
+      if (fresh) return false;
+      cycle = it->second;
+    }
+    for (const auto& prop : live) {
+      if (!pending_from(prop, run, cycle.value_or(run.size() - 1))) continue;
+      if (cycle && !unfairness(p, fairness, run, groups, *cycle).empty()) continue;
+      Path found = path;
+      if (cycle) found.cycle = static_cast<std::uint32_t>(*cycle);
+      lassos.push_back({prop.name, std::move(found)});
+      return true;
+    }
+    return false;
+  };
+
   // Checks s if it is new; returns true when the run must stop.
   auto visit = [&](const State& s, bool& terminal) {
     actions.clear();
@@ -72,7 +117,8 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
     terminal = actions.empty();
     enc.clear();
     enc(s);
-    if (!seen.insert(fingerprint(enc.bytes()))) return false;
+    fp = fingerprint(enc.bytes());
+    if (!seen.insert(fp)) return false;
     const auto current = [&] { return path; };
     if (monitor.on_discover(s, current)) return true;
     if (!terminal) return false;
@@ -87,6 +133,10 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
     State s = inits[path.init];
     bool terminal = false;
     stop = visit(s, terminal);
+    if (!live.empty()) run.assign(1, s);
+    groups.clear();
+    first_at.clear();
+    stop = stop || judge_walk(terminal);
     for (std::uint64_t d = 0; d < w.depth && !stop && !terminal; ++d) {
       if (const Cut c = budget.check(seen.size(), d, 0); c != Cut::None) {
         r.cut = c;
@@ -99,8 +149,11 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
       ++r.fired[model::kind_of<P>(actions[k])].second;
       path.actions.push_back(k);
       r.depth = std::max<std::uint64_t>(r.depth, path.actions.size());
+      if (!live.empty()) groups.push_back(model::fairness_group_name_of(p, actions[k]));
       if (auto next = p.next_state(s, actions[k])) s = std::move(*next);
       stop = visit(s, terminal);
+      if (!live.empty()) run.push_back(s);
+      stop = stop || judge_walk(terminal);
     }
   }
 
@@ -109,6 +162,7 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
   r.seconds = budget.seconds();
   r.peak_rss_bytes = budget.peak_rss();
   monitor.report(r);
+  for (auto& v : lassos) r.violations.push_back(std::move(v));
   r.verdict = r.violations.empty() ? Verdict::Incomplete : Verdict::Violated;
   return sim;
 }

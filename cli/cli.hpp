@@ -75,8 +75,11 @@ Entry make_entry() {
     SimulateResult r;
     r.parameters = params.to_string();
     r.sim = checker::simulate(p, o, w);
-    if (!r.sim.report.violations.empty())
+    if (!r.sim.report.violations.empty()) {
       r.trace = counterexamples::make_trace(p, r.parameters, r.sim.report.violations.front());
+      if (r.sim.report.violations.front().path.cycle)
+        r.trace->fairness = checker::to_string(o.fairness.value_or(model::default_fairness_of<P>()));
+    }
     return r;
   };
   e.shrink = [](const model::Params& params, const counterexamples::Trace& t, const std::string& file) {

@@ -4,7 +4,8 @@
 //
 // The first violation is shrunk (counterexamples/shrink.hpp; --no-shrink keeps
 // the walk as found) and written to --trace-dir as an ordinary trace, never
-// overwriting. Output options and exit codes as `agree check`: --json, 1 when
+// overwriting; with --liveness a fair cycle a walk closes is a lasso (trace
+// format 2), shrunk as a lasso. Output options and exit codes as `agree check`: --json, 1 when
 // a violation is found, 0 when none is (a simulation proves nothing), 2 for
 // bad input, 3 when a limit or an interruption cut the run short.
 #include <atomic>
@@ -32,6 +33,8 @@ struct Flags {
   std::vector<std::string> properties;
   bool json = false;
   bool no_shrink = false;
+  bool liveness = false;
+  std::string fairness;  // "": the model's default
   std::string trace_dir = "traces";
   double time_limit = 0;
   GivenParams given;
@@ -49,6 +52,11 @@ void add_walk_flags(CLI::App* sub) {
   sub->add_option("--property", flags.properties, "check only this property (repeatable)")->type_name("NAME");
   sub->add_option("--time-limit", flags.time_limit, "stop after SECONDS (incomplete; 0, the default: no limit)")
       ->check(number_in(0, 1e9, "seconds"))->type_name("SECONDS");
+  sub->add_flag("--liveness", flags.liveness,
+                "also look for lassos: a walk that comes back to a state closes a cycle, a counterexample when it is fair "
+                "and an eventually or leads-to property stays pending");
+  sub->add_option("--fairness", flags.fairness, "fairness for --liveness: none, weak or strong (default: the model's)")
+      ->check(CLI::IsMember({"none", "weak", "strong"}).description(""))->type_name("none|weak|strong");
   sub->add_flag("--json", flags.json, "print one JSON object on stdout");
   sub->add_flag("--no-shrink", flags.no_shrink, "keep the violating walk as found");
   sub->add_option("--trace-dir", flags.trace_dir, "where counterexample traces go (default ./traces; never overwritten)")
@@ -66,6 +74,8 @@ int run_simulate(const cli::Entry& e) {
   }
   checker::Options o;
   o.properties = flags.properties;
+  o.liveness = flags.liveness;
+  if (!flags.fairness.empty()) o.fairness = checker::parse_fairness(flags.fairness);
   o.time_limit = flags.time_limit;
   o.interrupt = &g_interrupted;
   std::signal(SIGINT, on_sim_signal);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "agree/checker/run_judge.hpp"
 #include "agree/counterexamples/trace.hpp"
 #include "agree/model/protocol.hpp"
 #include "agree/properties/property.hpp"
@@ -37,35 +38,6 @@ inline std::string fairness_word(properties::Fairness f) {
   return f == properties::Fairness::Weak ? "weakly fair" : f == properties::Fairness::Strong ? "strongly fair" : "any cycle counts";
 }
 
-// "" if the cycle (states[k..n-1], the steps after each) is fair, else why not.
-template <model::Protocol P>
-std::string unfairness(const P& p, properties::Fairness f, const std::vector<typename P::State>& states,
-                       const std::vector<std::string>& taken, std::size_t k) {
-  if (f == properties::Fairness::None) return "";
-  std::vector<std::pair<std::string, std::size_t>> enabled;  // group, in how many of the cycle's states
-  std::vector<typename P::Action> actions;
-  for (std::size_t i = k; i + 1 < states.size(); ++i) {
-    actions.clear();
-    p.actions(states[i], actions);
-    std::vector<std::string> here;
-    for (const auto& a : actions) {
-      std::string g = model::fairness_group_name_of(p, a);
-      if (std::find(here.begin(), here.end(), g) != here.end()) continue;
-      here.push_back(g);
-      auto it = std::find_if(enabled.begin(), enabled.end(), [&](const auto& e) { return e.first == g; });
-      if (it == enabled.end()) enabled.emplace_back(std::move(g), 1);
-      else ++it->second;
-    }
-  }
-  const std::size_t len = states.size() - 1 - k;
-  for (const auto& [g, count] : enabled) {
-    if (std::find(taken.begin() + static_cast<long>(k), taken.end(), g) != taken.end()) continue;
-    if (f == properties::Fairness::Weak && count == len) return g + " is enabled in every state of the cycle and never taken";
-    if (f == properties::Fairness::Strong) return g + " is enabled in the cycle and never taken";
-  }
-  return "";
-}
-
 }  // namespace detail
 
 template <model::Protocol P>
@@ -76,15 +48,7 @@ ReplayResult judge_lasso(const P& p, const properties::Property<typename P::Stat
   const std::size_t lo = t.cycle ? *t.cycle : n;  // the states from here on recur forever
   const std::string fail = "not reproduced: ";
   // The first state from which the property is pending for the rest of the run.
-  std::vector<char> never_from(n + 2, 1);  // never_from[j]: `holds` fails in states j..n
-  for (std::size_t j = n + 1; j-- > 0;) never_from[j] = j <= n ? never_from[j + 1] && !prop.holds(states[j]) : 1;
-  std::optional<std::size_t> from;
-  if (prop.expectation == properties::Expectation::Eventually) {
-    if (never_from[0]) from = 0;
-  } else {
-    for (std::size_t i = 0; i <= n && !from; ++i)
-      if (prop.trigger(states[i]) && !prop.holds(states[i]) && never_from[std::min(i, lo)]) from = i;
-  }
+  const std::optional<std::size_t> from = checker::pending_from(prop, states, lo);
   if (!from) {
     r.message = fail + t.property + (prop.expectation == properties::Expectation::Eventually
                                          ? " holds in a state of the run"
@@ -110,7 +74,7 @@ ReplayResult judge_lasso(const P& p, const properties::Property<typename P::Stat
     if (t.fairness == "none") f = properties::Fairness::None;
     if (t.fairness == "weak") f = properties::Fairness::Weak;
     if (t.fairness == "strong") f = properties::Fairness::Strong;
-    if (const std::string why = detail::unfairness(p, f, states, taken, *t.cycle); !why.empty()) {
+    if (const std::string why = checker::unfairness(p, f, states, taken, *t.cycle); !why.empty()) {
       r.message = fail + "the cycle is not " + detail::fairness_word(f) + ": " + why;
       return r;
     }

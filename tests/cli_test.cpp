@@ -226,4 +226,17 @@ TEST_CASE("cli: check --liveness writes a lasso that replay reproduces; unsound 
   r = runbin::run({"list", "twophase"});
   CHECK(r.out.find("termination     eventually") != std::string::npos);
   CHECK(r.out.find("default fairness weak") != std::string::npos);
+  // simulate --liveness: a walk of the greedy ring closes a weakly fair cycle
+  // (model/tokenring.hpp), written as a lasso that replay reproduces.
+  const runbin::TempDir walks;
+  r = runbin::run({"simulate", "tokenring", "--variant", "greedy", "--liveness", "--trace-dir", walks.str()});
+  CHECK(r.code == 1);
+  const std::string walked = walks / "tokenring-procs3-greedy-token-reaches-all.trace";
+  CHECK(runbin::slurp(walked).find("\ncycle ") != std::string::npos);
+  r = runbin::run({"replay", "--quiet", walked});
+  CHECK(r.code == 0);
+  r = runbin::run({"simulate", "tokenring", "--liveness", "--fairness", "strong", "--trace-dir", walks.str()});
+  CHECK(r.code == 0);  // the correct ring: no walk finds one
+  r = runbin::run({"simulate", "tokenring", "--liveness", "--fairness", "often"});
+  CHECK(r.code == 2);
 }

@@ -122,3 +122,37 @@ TEST_CASE("liveness: the alternating-bit protocol delivers under strong fairness
     }
   }
 }
+
+// simulate --liveness: a walk that closes a fair cycle with the property
+// pending reports the lasso, which replays; where the headers prove the
+// property (the correct ring under any fairness, abp under strong), no walk
+// may report one.
+TEST_CASE("liveness: random walks find the lassos, and only where there are some") {
+  using model::abp::Abp;
+  using model::tokenring::TokenRing;
+  checker::WalkOptions w;
+  w.walks = 200;
+  w.depth = 60;
+  const auto lasso_of = [&](const auto& p, Fairness f, const std::string& params) -> std::optional<Trace> {
+    Options o = liveness_options(f);
+    const checker::Simulation sim = checker::simulate(p, o, w);
+    if (sim.report.violations.empty()) return std::nullopt;
+    Trace t = counterexamples::make_trace(p, params, sim.report.violations.front());
+    if (t.cycle) t.fairness = checker::to_string(f);
+    return t;
+  };
+  for (int n = 2; n <= 4; ++n) {
+    const TokenRing ring(n, TokenRing::Variant::Correct), greedy(n, TokenRing::Variant::Greedy);
+    const std::string procs = "procs=" + std::to_string(n);
+    CHECK_FALSE(lasso_of(ring, Fairness::None, procs + " variant=correct"));
+    const auto t = lasso_of(greedy, Fairness::Weak, procs + " variant=greedy");
+    REQUIRE(t);
+    CHECK(t->cycle);
+    CHECK(counterexamples::replay(greedy, parse_trace(to_text(*t), "<walk>"), "<walk>", nullptr).reproduced);
+  }
+  const Abp abp(2, Abp::Variant::Correct);
+  CHECK_FALSE(lasso_of(abp, Fairness::Strong, "msgs=2 variant=correct"));
+  const auto t = lasso_of(abp, Fairness::Weak, "msgs=2 variant=correct");
+  REQUIRE(t);
+  CHECK(counterexamples::replay(abp, parse_trace(to_text(*t), "<walk>"), "<walk>", nullptr).reproduced);
+}
