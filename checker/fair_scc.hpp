@@ -81,6 +81,7 @@ class FairSccSearch {
 
  private:
   static constexpr std::uint32_t kUnvisited = 0xffffffffu;
+  static constexpr std::uint32_t kDone = 0xfffffffeu;  // emitted in a component: above every index, so min() ignores it
 
   bool inside(std::uint32_t v, std::uint32_t label) const { return label_[v] == label; }
 
@@ -95,7 +96,6 @@ class FairSccSearch {
     std::vector<std::uint32_t> scc;
     index_[root] = low_[root] = counter_++;
     stack.push_back(root);
-    on_stack(root, true);
     while (!call.empty()) {
       Frame& f = call.back();
       if (f.e < g_.end(f.u)) {
@@ -104,9 +104,8 @@ class FairSccSearch {
         if (index_[v] == kUnvisited) {
           index_[v] = low_[v] = counter_++;
           stack.push_back(v);
-          on_stack(v, true);
           call.push_back({v, g_.begin(v)});
-        } else if (is_on_stack(v)) {
+        } else {  // on the stack; or in a component already emitted, whose index is kDone and lowers nothing
           low_[f.u] = std::min(low_[f.u], index_[v]);
         }
         continue;
@@ -120,23 +119,19 @@ class FairSccSearch {
       do {
         w = stack.back();
         stack.pop_back();
-        on_stack(w, false);
+        index_[w] = kDone;  // off the stack: no longer lowers anyone's low link
         scc.push_back(w);
       } while (w != u);
       emit(scc);
     }
   }
-  void on_stack(std::uint32_t u, bool b) {
-    if (on_stack_.size() < g_.nodes()) on_stack_.resize(g_.nodes(), 0);
-    on_stack_[u] = b;
-  }
-  bool is_on_stack(std::uint32_t u) const { return on_stack_[u]; }
 
   // Is scc (of the nodes labelled `label`) fair? Records it in out, or, under
   // strong fairness, queues what remains once the states enabling an untaken
   // group are removed.
   void judge(const std::vector<std::uint32_t>& scc, FairComponents& out,
              std::deque<std::pair<std::uint32_t, std::vector<std::uint32_t>>>& work, std::uint32_t& next_label) {
+    if (scc.size() == 1) return judge_one(scc.front(), out);
     ++stamp_;
     for (const auto u : scc) member_[u] = stamp_;
     bool has_edge = false;
@@ -176,6 +171,24 @@ class FairSccSearch {
   }
   bool member(std::uint32_t v) const { return member_[v] == stamp_; }
 
+  // judge() for a component of one state u (most of them, in a graph acyclic
+  // but for self-loops): its cycles are its self-loops, and it is fair iff
+  // each group enabled in u is taken by a self-loop — under weak fairness
+  // since every group of u is enabled throughout, under strong fairness since
+  // the refinement would remove u for any other group, leaving nothing.
+  void judge_one(std::uint32_t u, FairComponents& out) const {
+    bool loop = false;
+    for (auto e = g_.begin(u); e < g_.end(u); ++e) loop = loop || g_.target[e] == u;
+    if (!loop) return;
+    if (f_ != Fairness::None)
+      for (auto e = g_.begin(u); e < g_.end(u); ++e) {
+        bool taken = false;
+        for (auto x = g_.begin(u); x < g_.end(u) && !taken; ++x) taken = g_.target[x] == u && g_.group[x] == g_.group[e];
+        if (!taken) return;
+      }
+    out.comp[u] = out.count++;
+  }
+
   struct GroupCount {
     std::uint64_t count = 0;
     std::uint64_t seen = 0;
@@ -186,7 +199,6 @@ class FairSccSearch {
   std::vector<GroupCount> groups_;
   std::vector<std::uint32_t> touched_;  // the groups counted for the component being judged
   std::vector<std::uint32_t> label_, index_, low_;
-  std::vector<char> on_stack_;
   std::uint32_t counter_ = 0;
   std::vector<std::uint64_t> member_ = std::vector<std::uint64_t>(g_.nodes(), 0);
   std::uint64_t stamp_ = 0, node_stamp_ = 0;

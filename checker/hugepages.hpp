@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <type_traits>
+#include <utility>
 
 namespace agree::checker {
 
@@ -61,5 +63,34 @@ inline void release_zeroed(void* p, std::size_t bytes) {
   if (bytes < (std::size_t{2} << 20)) return std::free(p);
   munmap(p, mapped_length(bytes));
 }
+
+// `n` zeroed elements of a trivial type, allocated as above and released
+// with the array: the state graph's visited tables (live_graph.hpp).
+template <class T>
+class ZeroedArray {
+  static_assert(std::is_trivial_v<T>);
+
+ public:
+  ZeroedArray() = default;
+  explicit ZeroedArray(std::size_t n) : p_(static_cast<T*>(allocate_zeroed(n * sizeof(T)))), n_(n) {}
+  ZeroedArray(ZeroedArray&& o) noexcept : p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)) {}
+  ZeroedArray& operator=(ZeroedArray&& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(n_, o.n_);
+    return *this;
+  }
+  ~ZeroedArray() { release_zeroed(p_, n_ * sizeof(T)); }
+  [[nodiscard]] std::size_t size() const { return n_; }
+  T& operator[](std::size_t i) { return p_[i]; }
+  const T& operator[](std::size_t i) const { return p_[i]; }
+  T* begin() { return p_; }
+  T* end() { return p_ + n_; }
+  const T* begin() const { return p_; }
+  const T* end() const { return p_ + n_; }
+
+ private:
+  T* p_ = nullptr;
+  std::size_t n_ = 0;
+};
 
 }  // namespace agree::checker

@@ -33,8 +33,10 @@
 // Reductions: none. The partial-order reduction needs the cycle proviso and a
 // stutter-invariant property, symmetry needs properties and fairness groups
 // that are symmetric; the check refuses both (checker/explorer.hpp) rather
-// than run them unsoundly. One thread: the SCC decomposition is linear in the
-// graph; building the graph is the cost.
+// than run them unsoundly. Threads: the graph is built on --threads K
+// (live_build.hpp: the same graph, node for node, whatever K is, so the same
+// lassos); the SCC decomposition after it is linear in the graph and runs on
+// one thread.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +46,7 @@
 
 #include "agree/checker/codec.hpp"
 #include "agree/checker/fair_scc.hpp"
+#include "agree/checker/live_build.hpp"
 #include "agree/checker/live_graph.hpp"
 #include "agree/checker/search_common.hpp"
 
@@ -72,7 +75,7 @@ class LivenessSearch {
  public:
   LivenessSearch(const P& p, const Options& o)
       : p_(p), o_(o), fairness_(o.fairness.value_or(model::default_fairness_of<P>())), budget_(o),
-        table_(o.exact && !Codec::kExactKeys), monitor_(p.properties(), o, r_) {
+        monitor_(p.properties(), o, r_), builder_(p, o, r_, budget_, g_, monitor_, live_) {
     for (auto& prop : p.properties()) {
       if (!properties::is_liveness(prop.expectation)) continue;
       bool wanted = o.properties.empty();
@@ -91,13 +94,15 @@ class LivenessSearch {
     r_.distinct_states = g_.nodes();
     r_.transitions = g_.target.size();
     if (!monitor_.stopped()) judge();
-    for (const auto& f : monitor_.chosen()) r_.violations.insert(r_.violations.begin() + static_cast<long>(safety_count_++),
+    using Found = typename Monitor<State, std::uint32_t>::Found;  // K threads may find several: the first state's
+    const auto chosen = monitor_.chosen([&](const Found& x, const Found& y) { return threads_ > 1 && x.where < y.where; });
+    for (const auto& f : chosen) r_.violations.insert(r_.violations.begin() + static_cast<long>(safety_count_++),
                                                                   {monitor_.name(f.slot), path_to(f.where)});
     monitor_.report(r_);
-    r_.store = "state graph for liveness (one thread): " + std::to_string(g_.target.size()) + " edges, fairness " +
+    r_.store = "state graph for liveness (" + (threads_ == 1 ? std::string("one thread") : std::to_string(threads_) + " threads") + "): " + std::to_string(g_.target.size()) + " edges, fairness " +
                to_string(fairness_) + " over " + std::to_string(g_.group_names.size()) + " groups";
-    r_.store_bytes = g_.bytes() + table_.bytes();
-    r_.collisions = table_.collisions();
+    r_.store_bytes = g_.bytes() + builder_.bytes();
+    r_.collisions = builder_.collisions();
     r_.seconds = budget_.seconds();
     r_.peak_rss_bytes = budget_.peak_rss();
     r_.verdict = final_verdict(r_);
@@ -105,97 +110,10 @@ class LivenessSearch {
   }
 
  private:
-  // The graph, breadth-first; the safety properties on the way.
+  // The graph, breadth-first; the safety properties on the way (live_build.hpp).
   void build() {
-    Codec codec(p_);
-    std::vector<State> level, next;
-    for (auto& s : p_.init_states()) {
-      bool added = false;
-      const std::uint32_t id = add(codec, s, 0, added);
-      g_.inits.push_back(id);
-      if (added) level.push_back(std::move(s));
-    }
-    expand_levels(codec, level, next);
-    g_.offset.resize(static_cast<std::size_t>(g_.nodes()) + 1, g_.target.size());  // a cut leaves nodes without edges
-  }
-
-  void expand_levels(Codec& codec, std::vector<State>& level, std::vector<State>& next) {
-    std::vector<Action> actions;
-    GroupNames names;
-    for (std::uint64_t depth = 0; !level.empty(); ++depth) {
-      r_.depth = depth;
-      const bool last = o_.max_depth && depth >= o_.max_depth;  // as bfs.hpp: its states are not expanded
-      for (auto& s : level) {
-        if (const Cut c = budget_.check(g_.nodes(), depth, level.size()); c != Cut::None) return cut(c);
-        if (monitor_.stopped()) return;
-        const auto u = static_cast<std::uint32_t>(g_.offset.size() - 1);
-        actions.clear();
-        p_.actions(s, actions);
-        if (actions.empty()) {
-          ++r_.terminal_states;
-          g_.bits[u] |= LiveGraph::kTerminal;
-          monitor_.on_terminal(s, [&] { return u; });
-        } else if (last) {
-          r_.cut = Cut::MaxDepth;
-          g_.offset.push_back(g_.target.size());
-          continue;
-        }
-        // Every successor's key first, each slot prefetched; then the lookups.
-        succ_.clear();
-        for (const auto& a : actions) {
-          ++r_.fired[model::kind_of<P>(a)].second;
-          auto next = p_.next_state(s, a);
-          Fingerprint key = 0;
-          if (next) {
-            key = Codec::key(codec.encode(*next));
-            table_.prefetch(key);
-          }
-          succ_.push_back({std::move(next), key, group_of(a, names)});
-        }
-        for (auto& x : succ_) {
-          std::uint32_t v = u;
-          if (x.state) {
-            bool added = false;
-            v = add(codec, *x.state, x.key, added);
-            if (added) next.push_back(std::move(*x.state));
-          }
-          g_.target.push_back(v);
-          g_.group.push_back(x.group);
-        }
-        g_.offset.push_back(g_.target.size());
-        ++g_.expanded;
-      }
-      if (last) return;
-      level.swap(next);
-      next.clear();
-    }
-  }
-  void cut(Cut c) { r_.cut = c; }
-
-  // The node of s (whose key is `key`, or 0: not computed yet), added if new.
-  std::uint32_t add(Codec& codec, const State& s, Fingerprint key, bool& added) {
-    const std::string_view bytes = key == 0 || table_.exact() ? codec.encode(s) : std::string_view{};
-    const std::uint32_t id = table_.find_or_add(key ? key : Codec::key(bytes), bytes, g_.nodes(), added);
-    if (!added) return id;
-    if (g_.nodes() == kNoNode - 1) throw std::length_error("liveness: more than 2^32 - 2 states");
-    std::uint64_t bits = 0;
-    for (std::size_t i = 0; i < live_.size(); ++i) {
-      bits |= std::uint64_t{live_[i].holds(s)} << (2 * i);
-      if (live_[i].trigger) bits |= std::uint64_t{live_[i].trigger(s)} << (2 * i + 1);
-    }
-    g_.bits.push_back(bits);
-    monitor_.on_discover(s, [&] { return id; });
-    return id;
-  }
-
-  std::uint32_t group_of(const Action& a, GroupNames& names) {
-    if constexpr (model::NumberedFairness<P>) {
-      const std::uint32_t k = p_.fairness_group(a);
-      while (g_.group_names.size() <= k) g_.group_names.push_back(p_.fairness_group_name(static_cast<std::uint32_t>(g_.group_names.size())));
-      return k;
-    } else {
-      return names.id(model::fairness_group_name_of(p_, a), g_.group_names);
-    }
+    builder_.build();
+    threads_ = builder_.threads();
   }
 
   // Each liveness property: its pending subgraph, its fair components, a lasso.
@@ -228,6 +146,11 @@ class LivenessSearch {
   std::optional<Path> lasso(std::size_t i, bool leads_to, const std::vector<char>& in, const FairComponents& fc) {
     const std::uint32_t n = g_.nodes();
     auto target = [&](std::uint32_t u) { return in[u] && (fc.comp[u] != kNoNode || g_.terminal(u)); };
+    if (fc.count == 0) {  // no fair cycle: a terminal state of R, or the property holds and no search is needed
+      bool any = false;
+      for (std::uint32_t u = 0; u < n && !any; ++u) any = target(u);
+      if (!any) return std::nullopt;
+    }
     // Product nodes: u (outside R's copy, leads-to only) and n + u (in R's copy).
     std::vector<std::uint64_t> via(2 * static_cast<std::size_t>(n), ~std::uint64_t{0});
     std::vector<std::uint64_t> from(2 * static_cast<std::size_t>(n), ~std::uint64_t{0});
@@ -299,16 +222,11 @@ class LivenessSearch {
   Report r_;
   Budget budget_;
   LiveGraph g_;
-  NodeTable table_;
   Monitor<State, std::uint32_t> monitor_;
   std::vector<Prop> live_;
+  LiveBuilder<P, Codec> builder_;
+  unsigned threads_ = 1;
   std::size_t safety_count_ = 0;
-  struct Successor {
-    std::optional<State> state;  // nullopt: a self-loop
-    Fingerprint key;
-    std::uint32_t group;
-  };
-  std::vector<Successor> succ_;  // of the state being expanded
 };
 
 }  // namespace detail

@@ -196,11 +196,15 @@ concept Packable = Protocol<P> && requires(const P& p, const typename P::State& 
 // action kind and its packed successor, or self_loop where next_state
 // returns nullopt. It must agree with actions() and next_state() exactly:
 // tests/packed_test.cpp compares the two on every reachable state of small
-// configurations.
+// configurations. `group` (since 0.5.2, optional): with NumberedFairness, the
+// action's fairness_group(), which lets the liveness check step on the word
+// too; a step that leaves it kNoGroup has its group taken from actions().
 struct PackedStep {
+  static constexpr std::uint32_t kNoGroup = 0xffffffffu;
   std::uint64_t next;
   std::uint32_t kind;
   bool self_loop;
+  std::uint32_t group = kNoGroup;
 };
 template <class P>
 concept PackedSuccessors = Packable<P> && requires(const P& p, std::uint64_t w, std::vector<PackedStep>& out) {

@@ -59,24 +59,29 @@ void TwoPhase::packed_successors(std::uint64_t w, std::vector<PackedStep>& out) 
   const auto tm = static_cast<TmState>(w >> (2 * k) & 3);
   const std::uint64_t tm_prepared = w >> (2 * k + 2) & all, msg_prepared = w >> (3 * k + 2) & all;
   const bool commit = (w >> (4 * k + 2) & 1) != 0, abort = (w >> (4 * k + 3) & 1) != 0;
-  const auto kind = [](const auto& action) { return static_cast<std::uint32_t>(Action(action).index()); };
+  const auto step = [&](std::uint64_t next, const auto& a, bool self_loop) {  // with its fairness group
+    constexpr auto kind = static_cast<std::uint32_t>(Action(std::decay_t<decltype(a)>{}).index());
+    int r = 0;
+    if constexpr (requires { a.r; }) r = a.r;
+    out.push_back({next, kind, self_loop, group_number(kind, r)});
+  };
   const auto set_tm = [&](TmState t) { return (w & ~(std::uint64_t{3} << (2 * k))) | static_cast<std::uint64_t>(t) << (2 * k); };
   if (tm == TmState::Init) {
     const bool ready = variant_ == Variant::EagerCommit ? tm_prepared != 0 : tm_prepared == all;
-    if (ready) out.push_back({set_tm(TmState::Committed) | std::uint64_t{1} << (4 * k + 2), kind(TMCommit{}), false});
-    out.push_back({set_tm(TmState::Aborted) | std::uint64_t{1} << (4 * k + 3), kind(TMAbort{}), false});
+    if (ready) step(set_tm(TmState::Committed) | std::uint64_t{1} << (4 * k + 2), TMCommit{}, false);
+    step(set_tm(TmState::Aborted) | std::uint64_t{1} << (4 * k + 3), TMAbort{}, false);
   }
   for (int r = 0; r < k; ++r) {
     const auto rs = static_cast<RmState>(w >> (2 * r) & 3);
     const auto set_rm = [&](RmState x) { return (w & ~(std::uint64_t{3} << (2 * r))) | static_cast<std::uint64_t>(x) << (2 * r); };
     if (tm == TmState::Init && (msg_prepared >> r & 1))
-      out.push_back({w | std::uint64_t{1} << (2 * k + 2 + r), kind(TMRcvPrepared{r}), (tm_prepared >> r & 1) != 0});
+      step(w | std::uint64_t{1} << (2 * k + 2 + r), TMRcvPrepared{r}, (tm_prepared >> r & 1) != 0);
     if (rs == RmState::Working) {
-      out.push_back({set_rm(RmState::Prepared) | std::uint64_t{1} << (3 * k + 2 + r), kind(RMPrepare{r}), false});
-      out.push_back({set_rm(RmState::Aborted), kind(RMChooseToAbort{r}), false});
+      step(set_rm(RmState::Prepared) | std::uint64_t{1} << (3 * k + 2 + r), RMPrepare{r}, false);
+      step(set_rm(RmState::Aborted), RMChooseToAbort{r}, false);
     }
-    if (commit) out.push_back({set_rm(RmState::Committed), kind(RMRcvCommitMsg{r}), rs == RmState::Committed});
-    if (abort) out.push_back({set_rm(RmState::Aborted), kind(RMRcvAbortMsg{r}), rs == RmState::Aborted});
+    if (commit) step(set_rm(RmState::Committed), RMRcvCommitMsg{r}, rs == RmState::Committed);
+    if (abort) step(set_rm(RmState::Aborted), RMRcvAbortMsg{r}, rs == RmState::Aborted);
   }
 }
 
@@ -237,13 +242,10 @@ std::vector<properties::Property<State>> TwoPhase::properties() const {
 }
 
 std::uint32_t TwoPhase::fairness_group(const Action& a) const {
-  const auto kind = static_cast<std::uint32_t>(a.index());
-  if (kind < 2) return kind;
-  const int r = std::visit([](const auto& x) {
+  return group_number(static_cast<std::uint32_t>(a.index()), std::visit([](const auto& x) {
     if constexpr (requires { x.r; }) return x.r;
     else return 0;
-  }, a);
-  return 2 + (kind - 2) * static_cast<std::uint32_t>(k_) + static_cast<std::uint32_t>(r);
+  }, a));
 }
 
 std::string TwoPhase::fairness_group_name(std::uint32_t g) const {

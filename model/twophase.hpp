@@ -129,6 +129,9 @@ class TwoPhase {
   [[nodiscard]] std::vector<Event> events(const State& before, const Action& a, const State& after) const;
 
  private:
+  [[nodiscard]] std::uint32_t group_number(std::uint32_t kind, int r) const {
+    return kind < 2 ? kind : 2 + (kind - 2) * static_cast<std::uint32_t>(k_) + static_cast<std::uint32_t>(r);
+  }
   int k_;
   Variant variant_;
 };

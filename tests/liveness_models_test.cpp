@@ -45,6 +45,27 @@ TEST_CASE("liveness: twophase termination holds under weak fairness and fails by
   }
 }
 
+TEST_CASE("liveness: stepping on the packed word builds the graph the State path builds, lasso for lasso") {
+  using V = model::twophase::TwoPhase::Variant;
+  for (const V v : {V::Correct, V::EagerCommit})
+    for (int k = 1; k <= 4; ++k)
+      for (const Fairness f : {Fairness::None, Fairness::Weak, Fairness::Strong}) {
+        const model::twophase::TwoPhase p(k, v);
+        INFO("rms " << k << ", variant " << static_cast<int>(v) << ", fairness " << checker::to_string(f));
+        Options words = liveness_options(f), states = liveness_options(f);
+        states.packed = false;  // actions() and next_state() on each State, groups from fairness_group()
+        const Result a = agree::check(p, words), b = agree::check(p, states);
+        CHECK(a.report.store.find("state graph") != std::string::npos);
+        CHECK(a.report.distinct_states == b.report.distinct_states);
+        CHECK(a.report.transitions == b.report.transitions);
+        CHECK(a.report.terminal_states == b.report.terminal_states);
+        CHECK(a.report.verdict == b.report.verdict);
+        REQUIRE(a.traces.size() == b.traces.size());
+        for (std::size_t i = 0; i < a.traces.size(); ++i) CHECK(to_text(a.traces[i]) == to_text(b.traces[i]));
+        require_traces_replay(p, a);
+      }
+}
+
 TEST_CASE("liveness: unsound combinations are refused with one line") {
   const model::twophase::TwoPhase p(2, model::twophase::TwoPhase::Variant::Correct);
   Options o = liveness_options(Fairness::Weak);

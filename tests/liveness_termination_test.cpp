@@ -15,21 +15,27 @@
 using namespace agree;
 using namespace liveness_util;
 
+// Checks the liveness property `live` of p under weak fairness against the
+// terminal-state termination check: the same verdict, the same graph, a
+// complete run, every lasso replayed. Returns whether termination failed.
+bool agrees_with_termination(const auto& p, const std::string& live, const std::string& what) {
+  INFO(what);
+  Options l = liveness_options(Fairness::Weak);
+  l.properties = {live};
+  Options term;
+  term.threads = 1;
+  term.keep_going = true;
+  term.properties = {"termination"};
+  const Result a = agree::check(p, l), b = agree::check(p, term);
+  CHECK(violated(a, live) == violated(b, "termination"));
+  CHECK(a.report.distinct_states == b.report.distinct_states);
+  CHECK(a.report.verdict != Verdict::Incomplete);
+  require_traces_replay(p, a);
+  return violated(b, "termination");
+}
+
 TEST_CASE("liveness: on the acyclic models, eventually-decides agrees with the terminal-state termination check") {
-  auto compare = [](const auto& p, const std::string& what) {
-    INFO(what);
-    Options live = liveness_options(Fairness::Weak);
-    live.properties = {"decision"};
-    Options term;
-    term.threads = 1;
-    term.keep_going = true;
-    term.properties = {"termination"};
-    const Result a = agree::check(p, live), b = agree::check(p, term);
-    CHECK(violated(a, "decision") == violated(b, "termination"));
-    CHECK(a.report.distinct_states == b.report.distinct_states);
-    require_traces_replay(p, a);
-    return violated(b, "termination");
-  };
+  auto compare = [](const auto& p, const std::string& what) { return agrees_with_termination(p, "decision", what); };
   int broken = 0, total = 0;
   for (int n = 1; n <= 3; ++n)
     for (int f = 0; f < n; ++f)
@@ -58,20 +64,7 @@ TEST_CASE("liveness: on the acyclic models, eventually-decides agrees with the t
 }
 
 TEST_CASE("liveness: on sequencer and isis, delivery (a leads-to) agrees with the terminal-state termination check") {
-  auto compare = [](const auto& p, const std::string& what) {
-    INFO(what);
-    Options live = liveness_options(Fairness::Weak);
-    live.properties = {"delivery"};
-    Options term;
-    term.threads = 1;
-    term.keep_going = true;
-    term.properties = {"termination"};
-    const Result a = agree::check(p, live), b = agree::check(p, term);
-    CHECK(violated(a, "delivery") == violated(b, "termination"));
-    CHECK(a.report.distinct_states == b.report.distinct_states);
-    CHECK(a.report.verdict != Verdict::Incomplete);
-    require_traces_replay(p, a);
-  };
+  auto compare = [](const auto& p, const std::string& what) { return agrees_with_termination(p, "delivery", what); };
   int total = 0;
   for (int n = 2; n <= 3; ++n)
     for (int msgs = 1; msgs <= 2; ++msgs)

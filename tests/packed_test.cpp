@@ -83,6 +83,7 @@ TEST_CASE("packed: twophase's word-level successors are actions() and next_state
         for (std::size_t i = 0; i < as.size(); ++i) {
           INFO("rms " << k << ", action " << p.format_action(as[i]));
           CHECK(steps[i].kind == TwoPhase::kind_of(as[i]));
+          CHECK(steps[i].group == p.fairness_group(as[i]));  // what lets the liveness check step on the word
           const auto t = p.next_state(s, as[i]);
           CHECK(steps[i].self_loop == !t.has_value());
           if (t) CHECK(steps[i].next == p.pack(*t));
