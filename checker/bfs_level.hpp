@@ -64,7 +64,7 @@ struct BfsShared {
         level(1, LevelSegment(kWidth)),
         checkpoint_path(o.checkpoint_path.empty() ? o.resume_path : o.checkpoint_path),
         checkpointing(!checkpoint_path.empty() && !Exact),
-        identity{std::string(model::name_of<P>()), model::version_of<P>(), o.parameters, to_string(o.reduce), Exact,
+        identity{std::string(model::name_of<P>()), model::version_of<P>(), o.parameters, reduce_identity<P>(o.reduce), Exact,
                  Codec::kExactKeys, r.checked},
         next_save(o.checkpoint_every) {
     store.set_workers(threads);

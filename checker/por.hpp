@@ -48,12 +48,58 @@
 //    persistent action that changes such a property's truth.
 // What POR gives up: the counterexample is a shortest run of the reduced
 // graph, not necessarily of the full one.
+//
+// Crash-stop faults (model::CrashStop: the hooks actor() and crash_count()
+// beside persistent() and kAcyclic). A crash stays enabled until F processes
+// have crashed and disables every action of its process, so no action of a
+// process that may still crash forms a persistent set alone, and the plain
+// layer would reduce nothing before the F-th crash. The layer then reduces by
+// *crashing last* instead. What the model promises, which
+// tests/crash_por_test.cpp checks on every reachable state of small
+// configurations:
+//  (1) crash(x) disables exactly the actions of x (and, the budget spent,
+//      every crash), and enables none;
+//  (2) crash(x) commutes with every action b of another process: b is enabled
+//      after crash(x) iff before it, and both orders reach the same state (a
+//      message to x is discarded at the crash or when sent after it);
+//  (3) a crash changes no `always` property's truth, and those properties are
+//      stable; the initial states have no crash;
+//  (4) persistent() names an action that is persistent among the actions
+//      that are not crashes (the crash-free system), from the state alone:
+//      it may be handed only some of the enabled actions; kAcyclic.
+// The argument. By (2), in any run a crash(x) moves past every later action
+// (x takes none after it), so every reachable state w is crash_C(u): u
+// reached without a crash, then the crashes C. A terminal w also needs
+// E(u) ⊆ C, E(u) being the processes with an enabled action in u (by (1)),
+// and |C| ≤ F. So the reduced graph is:
+//  - in a state with no crash and budget k > 0: persistent actions of k+1
+//    different processes (each from persistent() over the actions of the
+//    processes not yet chosen), or every action that is not a crash when
+//    there are fewer; and, when |E(u)| ≤ k, the crashes that can start a
+//    final block;
+//  - in a state with a crash (inside that block): only crashes, crash(x)
+//    when |E \ {x}| ≤ k − 1, so the block can always end in a terminal state
+//    (E shrinks by x, k by one) and every block order of every fitting C is
+//    taken;
+//  - with budget 0 (F = 0): persistent() alone, as above.
+// Every crash-free u with |E(u)| ≤ k is reached: by induction on a shortest
+// path σ from the current state to u, one of the k+1 chosen processes, p, is
+// not in E(u); if σ avoided p's persistent action a, a would still be enabled
+// in u (persistence), so σ takes a, and a commutes to the front (Godefroid
+// 1996, Lemma 4.1; a union of persistent sets is persistent). So every
+// terminal state is reached (`termination` exact), and a reachable violation
+// of an `always` property is one at some crash-free u (3), so at the crash-free
+// terminal state every run from u ends in (stability, acyclic), which has
+// E = ∅ and is reached. Every state the layer visits is reachable in the full
+// graph, so no violation is invented. A crash-stop model that is not acyclic
+// keeps the plain layer.
 #pragma once
 
 #include <algorithm>
 #include <optional>
 #include <vector>
 
+#include "agree/checker/options.hpp"
 #include "agree/model/protocol.hpp"
 
 namespace agree::checker {
@@ -68,6 +114,14 @@ concept HasPersistent = model::Protocol<P> && requires(const P& p, const typenam
 // action grows some measure), so the partial-order reduction needs no proviso.
 template <class P>
 concept DeclaresAcyclic = requires { requires P::kAcyclic; };
+
+// The reduction's name in a checkpoint's identity: a search saved before the
+// crash-last reduction (0.5.3) explored another graph, and is not resumed.
+template <class P>
+std::string reduce_identity(Reduce r) {
+  if constexpr (requires { requires P::kCrashesLast; }) return to_string(r) + " (crashes last)";
+  return to_string(r);
+}
 
 // Lists the enabled actions of s and returns how many of them, a prefix of
 // `out` past what it held, the search expands first: all of them, unless
@@ -87,6 +141,17 @@ std::size_t enabled(const P& p, const typename P::State& s, std::vector<typename
 template <class P>
 inline constexpr bool kNeedsProviso = requires { requires P::kReducing; } && !DeclaresAcyclic<P>;
 
+// Optional: the model has crash-stop faults and says, per action, which
+// process takes it and whether it is a crash, and per state how many
+// processes crashed and how many more may; with persistent() and kAcyclic,
+// the layer reduces under crashes too (the argument above).
+template <class P>
+concept CrashStop = HasPersistent<P> && DeclaresAcyclic<P> &&
+                    requires(const P& p, const typename P::State& s, const typename P::Action& a) {
+                      { p.actor(a) } -> std::same_as<model::Actor>;
+                      { p.crash_count(s) } -> std::same_as<model::CrashCount>;
+                    };
+
 template <HasPersistent P>
 class PorLayer {
  public:
@@ -100,6 +165,7 @@ class PorLayer {
   static std::size_t kind_of(const Action& a) { return model::kind_of<P>(a); }
   static constexpr bool kReducing = true;
   static constexpr bool kAcyclic = DeclaresAcyclic<P>;
+  static constexpr bool kCrashesLast = CrashStop<P>;
 
   explicit PorLayer(P p) : p_(std::move(p)) {}
 
@@ -109,6 +175,8 @@ class PorLayer {
   std::size_t enabled(const State& s, std::vector<Action>& out) const {
     const std::size_t first = out.size();
     p_.actions(s, out);
+    if constexpr (CrashStop<P>)
+      if (const model::CrashCount c = p_.crash_count(s); c.crashed > 0 || c.left > 0) return crash_last(s, out, first, c);
     const std::vector<Action> all(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
     if (const auto k = p_.persistent(s, all)) {
       const auto at = out.begin() + static_cast<std::ptrdiff_t>(first);
@@ -145,6 +213,57 @@ class PorLayer {
   }
 
  private:
+  // The actions [first, end) of s under crash-stop faults (the argument
+  // above): the chosen ones moved to the front, in their order; returns how many.
+  std::size_t crash_last(const State& s, std::vector<Action>& out, std::size_t first, model::CrashCount c) const
+    requires CrashStop<P>
+  {
+    const std::size_t n = out.size() - first;
+    std::vector<model::Actor> who(n);
+    std::vector<int> busy;  // E: the processes with an enabled action that is not a crash
+    for (std::size_t i = 0; i < n; ++i) {
+      who[i] = p_.actor(out[first + i]);
+      if (!who[i].crash && std::find(busy.begin(), busy.end(), who[i].process) == busy.end()) busy.push_back(who[i].process);
+    }
+    std::vector<char> take(n, 0);
+    // crash(x) may start or go on with the final block if the rest of E fits in what is left after it.
+    const auto fits = [&](int x) {
+      const auto rest = static_cast<int>(busy.size()) - (std::find(busy.begin(), busy.end(), x) != busy.end() ? 1 : 0);
+      return rest <= c.left - 1;
+    };
+    for (std::size_t i = 0; i < n; ++i)
+      if (who[i].crash && fits(who[i].process)) take[i] = 1;
+    if (c.crashed == 0) {
+      // k+1 persistent actions of different processes, else every action that is not a crash.
+      std::vector<int> chosen;
+      std::vector<Action> pool;
+      std::vector<std::size_t> at;
+      while (static_cast<int>(chosen.size()) <= c.left) {
+        pool.clear();
+        at.clear();
+        for (std::size_t i = 0; i < n; ++i)
+          if (!who[i].crash && std::find(chosen.begin(), chosen.end(), who[i].process) == chosen.end()) {
+            pool.push_back(out[first + i]);
+            at.push_back(i);
+          }
+        const auto k = pool.empty() ? std::nullopt : p_.persistent(s, pool);
+        if (!k) break;
+        take[at[*k]] = 1;
+        chosen.push_back(who[at[*k]].process);
+      }
+      if (static_cast<int>(chosen.size()) <= c.left)
+        for (std::size_t i = 0; i < n; ++i)
+          if (!who[i].crash) take[i] = 1;
+    }
+    std::vector<Action> front, back;
+    for (std::size_t i = 0; i < n; ++i) (take[i] ? front : back).push_back(std::move(out[first + i]));
+    const std::size_t count = front.size();
+    out.resize(first);
+    for (auto* part : {&front, &back})
+      for (auto& a : *part) out.push_back(std::move(a));
+    return count;
+  }
+
   P p_;
 };
 

@@ -29,6 +29,9 @@
 //   std::optional<std::size_t> persistent(const State&, const std::vector<Action>& enabled) const;
 //                                                  partial-order reduction (checker/por.hpp)
 //   static constexpr bool kAcyclic = true;         no cycle: the reduction needs no proviso
+//   Actor actor(const Action&) const;              who takes it, and is it a crash;
+//   CrashCount crash_count(const State&) const;    with persistent() and kAcyclic: the reduction
+//                                                  also under crash-stop faults (checker/por.hpp)
 //
 // Speed: a state that fits in 63 bits (model::Packable, model::PackedSuccessors below):
 //   int packed_bits() const; std::uint64_t pack(const State&) const; State unpack(std::uint64_t) const;

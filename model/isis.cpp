@@ -346,7 +346,6 @@ std::vector<Event> Isis::events(const State& before, const Action& a, const Stat
 }
 
 std::optional<std::size_t> Isis::persistent(const State& s, const std::vector<Action>& enabled) const {
-  if (std::count(s.crashed.begin(), s.crashed.end(), 1) < f_) return std::nullopt;  // a crash could still interfere
   for (std::size_t k = 0; k < enabled.size(); ++k)
     if (std::holds_alternative<Multicast>(enabled[k]) || std::holds_alternative<Collect>(enabled[k])) return k;
   if (variant_ != Variant::Correct) return std::nullopt;
@@ -356,6 +355,26 @@ std::optional<std::size_t> Isis::persistent(const State& s, const std::vector<Ac
       if (q.holdback.size() + q.delivered.size() == static_cast<std::size_t>(m_)) return k;  // q proposed every message
     }
   return std::nullopt;
+}
+
+}  // namespace agree::model::isis
+
+namespace agree::model::isis {
+
+Actor Isis::actor(const Action& a) const {
+  return std::visit(overloaded{
+                        [&](const Multicast& x) { return Actor{sender(x.m), false}; },
+                        [&](const Propose& x) { return Actor{x.q, false}; },
+                        [&](const Collect& x) { return Actor{sender(x.m), false}; },
+                        [&](const Agree& x) { return Actor{x.q, false}; },
+                        [&](const Crash& x) { return Actor{x.q, true}; },
+                    },
+                    a);
+}
+
+CrashCount Isis::crash_count(const State& s) const {
+  const auto crashed = static_cast<int>(std::count(s.crashed.begin(), s.crashed.end(), 1));
+  return {crashed, f_ - crashed};
 }
 
 }  // namespace agree::model::isis

@@ -140,8 +140,8 @@ class Isis {
   [[nodiscard]] std::string format_init(const State&) const { return "initial"; }
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
-  // Partial-order reduction (checker/por.hpp): once no crash can happen any
-  // more, multicast(m) and collect(m, q, pr) each form a persistent set alone.
+  // Partial-order reduction (checker/por.hpp): among the actions that are not
+  // crashes, multicast(m) and collect(m, q, pr) each form a persistent set alone.
   // multicast(m) is the only action on m's sender record before any proposal
   // for m exists; collect touches only m's sender record (heard, best) and
   // adds Agreed messages, and two collects for m commute (heard is a union,
@@ -163,6 +163,14 @@ class Isis {
   // tests/reduction_test.cpp checks the commutation on every reachable state
   // of small configurations.
   [[nodiscard]] std::optional<std::size_t> persistent(const State& s, const std::vector<Action>& enabled) const;
+  // Crash-stop faults for the reduction (checker/por.hpp, model::CrashStop):
+  // multicast and collect are the sender's, propose(q, ...) and agree(q, ...)
+  // q's. A crash commutes with every other process's action: a message to
+  // the crashed process is never put in the network and those in flight are
+  // dropped, and no guard reads another process's crashed flag (collect's
+  // `heard` waits for every process, crashed ones included).
+  [[nodiscard]] Actor actor(const Action& a) const;
+  [[nodiscard]] CrashCount crash_count(const State& s) const;
   // No run returns to a state it left: every action sends, consumes,
   // delivers or crashes, and the number of messages sent plus those consumed,
   // delivered and crashed processes only grows. So the reduction needs no

@@ -211,6 +211,18 @@ concept PackedSuccessors = Packable<P> && requires(const P& p, std::uint64_t w, 
   { p.packed_successors(w, out) } -> std::same_as<void>;
 };
 
+// Crash-stop faults, for the partial-order reduction (checker/por.hpp,
+// model::CrashStop there): who takes an action, and whether it is a crash;
+// how many processes have crashed in a state and how many more may.
+struct Actor {
+  int process;
+  bool crash;
+};
+struct CrashCount {
+  int crashed;
+  int left;
+};
+
 // Names used in every printout.
 inline std::string proc_name(int p) { return "p" + std::to_string(p); }
 // The warnings() of a model whose crash bound F lets every one of its

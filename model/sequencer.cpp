@@ -267,14 +267,33 @@ std::vector<Event> Sequencer::events(const State& before, const Action& a, const
   return ev;
 }
 
-std::optional<std::size_t> Sequencer::persistent(const State& s, const std::vector<Action>& enabled) const {
-  if (std::count(s.crashed.begin(), s.crashed.end(), 1) < f_) return std::nullopt;  // a crash could still interfere
+std::optional<std::size_t> Sequencer::persistent(const State&, const std::vector<Action>& enabled) const {
   for (std::size_t k = 0; k < enabled.size(); ++k) {
     const Action& a = enabled[k];
     if (std::holds_alternative<Ask>(a) || std::holds_alternative<Multicast>(a)) return k;
     if (variant_ == Variant::Correct && std::holds_alternative<Receive>(a)) return k;
   }
   return std::nullopt;
+}
+
+}  // namespace agree::model::sequencer
+
+namespace agree::model::sequencer {
+
+Actor Sequencer::actor(const Action& a) const {
+  return std::visit(overloaded{
+                        [&](const Ask& x) { return Actor{sender(x.m), false}; },
+                        [&](const Grant&) { return Actor{seq_id(), false}; },
+                        [&](const Multicast& x) { return Actor{sender(x.m), false}; },
+                        [&](const Receive& x) { return Actor{x.q, false}; },
+                        [&](const Crash& x) { return Actor{x.x, true}; },
+                    },
+                    a);
+}
+
+CrashCount Sequencer::crash_count(const State& s) const {
+  const auto crashed = static_cast<int>(std::count(s.crashed.begin(), s.crashed.end(), 1));
+  return {crashed, f_ - crashed};
 }
 
 }  // namespace agree::model::sequencer

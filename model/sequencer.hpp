@@ -106,14 +106,21 @@ class Sequencer {
   [[nodiscard]] std::string format_init(const State&) const { return "initial"; }
   [[nodiscard]] Description describe(const State& s) const;
   [[nodiscard]] std::vector<properties::Property<State>> properties() const;
-  // Partial-order reduction (checker/por.hpp): once no crash can happen any
-  // more, ask(m) and multicast(m, t) each form a persistent set alone (the
+  // Partial-order reduction (checker/por.hpp): among the actions that are not
+  // crashes, ask(m) and multicast(m, t) each form a persistent set alone (the
   // only actions on m's status, and they only add messages), and so does
   // receive(q, m, t) in the correct variant: receipts at q commute (the queue
   // delivers in ticket order whatever order the tickets arrive in) and touch
   // nothing outside q. In no-holdback the order of receipts is the delivery
   // order, so receive is never chosen; grant never is (it takes a ticket).
   [[nodiscard]] std::optional<std::size_t> persistent(const State& s, const std::vector<Action>& enabled) const;
+  // Crash-stop faults for the reduction (checker/por.hpp, model::CrashStop):
+  // ask and multicast are the sender's, grant is s's, receive(q, ...) is q's.
+  // A crash commutes with every other process's action: a message to the
+  // crashed process is never put in the network and those in flight are
+  // dropped, and no guard reads another process's crashed flag.
+  [[nodiscard]] Actor actor(const Action& a) const;
+  [[nodiscard]] CrashCount crash_count(const State& s) const;
   // No run returns to a state it left: every action asks, grants a ticket,
   // sends, consumes, delivers or crashes, each of which only grows a count
   // (tickets granted, messages sent, consumed, delivered, processes crashed).
