@@ -41,6 +41,7 @@ using checker::Options;
 using checker::Reduce;
 using checker::Report;
 using checker::Search;
+using checker::Transport;
 using checker::Verdict;
 using counterexamples::ReplayResult;
 using counterexamples::Trace;

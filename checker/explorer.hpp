@@ -8,6 +8,7 @@
 
 #include "agree/checker/bfs.hpp"
 #include "agree/checker/dfs.hpp"
+#include "agree/checker/distributed.hpp"
 #include "agree/checker/liveness.hpp"
 #include "agree/checker/por.hpp"
 #include "agree/checker/store.hpp"
@@ -38,8 +39,17 @@ void check_liveness_options(const Options& o) {
 template <model::Protocol P>
 Report check(const P& p, const Options& o) {
   if (wants_liveness(p, o)) {
+    if (o.transport) throw std::invalid_argument("liveness: not yet for the distributed search; run it in one process");
     check_liveness_options<P>(o);
     return liveness_search(p, o);
+  }
+  // On the ranks of a transport: the breadth-first search, whatever the
+  // protocol's shape (the tree search is not distributed).
+  if (o.transport) {
+    if (o.search_chosen && o.search != Search::Bfs)
+      throw std::invalid_argument("--search " + std::string(o.search == Search::Dfs ? "dfs" : "tree") +
+                                  ": the distributed search is breadth-first; drop --search");
+    return distributed_bfs(p, o);
   }
   // A tree-shaped protocol (om, sm) gets the stateless tree search, with its
   // own --reduce and --threads, unless the user chose another search.

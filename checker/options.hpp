@@ -12,6 +12,8 @@
 
 namespace agree::checker {
 
+class Transport;  // checker/transport.hpp
+
 enum class Search { Bfs, Dfs, Tree };  // Tree: checker/tree.hpp, for tree-shaped protocols
 enum class Verdict { Holds, Violated, Incomplete };
 // Why a search stopped before it had seen every reachable state.
@@ -71,6 +73,9 @@ struct Options {
   double checkpoint_every = 600;            // seconds
   std::string resume_path;                  // "": a fresh search; else continue this checkpoint
   std::string parameters;                   // the resolved "procs=3 msgs=2 ...", a checkpoint's identity
+  // Set: the breadth-first search runs on the ranks of this transport, each
+  // rank calling check() with its own (checker/distributed.hpp).
+  Transport* transport = nullptr;
 };
 
 // A path is what a counterexample is: which initial state, then which action
@@ -122,6 +127,13 @@ struct Report {
   std::string search;
   std::uint64_t weighted_terminals = 0;
   std::vector<std::pair<std::string, std::string>> notes;
+  // A distributed search (checker/distributed.hpp): each rank's share, in rank order.
+  struct Rank {
+    std::uint64_t states = 0;           // the distinct states it owns
+    std::uint64_t bytes_sent = 0, bytes_received = 0;  // successors sent to and received from other ranks
+    double seconds_waiting = 0;         // for other ranks: at the end of each level, and in the collectives
+  };
+  std::vector<Rank> ranks;
   [[nodiscard]] std::vector<std::string> never_fired() const;
   // TLC's estimate that two distinct states shared a fingerprint and one was
   // never explored: "calculated (optimistic)" = n * (m - n) / 2^64 for n

@@ -1,0 +1,342 @@
+// checker/distributed.hpp — the breadth-first search on K ranks, partitioned
+// by hash as in LTSmin's pins2lts-dist, DiVinE and PReach. The ranks talk
+// through a checker::Transport (checker/transport.hpp): MPI processes, or
+// threads of one process in the tests.
+//
+// Ownership. Rank owner(fp) owns the states of fingerprint fp: the high bits
+// of the fingerprint pick it, so each rank's own table, indexed by the low
+// bits, stays uniform. A rank keeps its part of the visited table, of each
+// level and of the parent edges; nothing is shared.
+//
+// A level. A rank expands the states it owns of level d. A successor it owns
+// is looked up at once; one another rank owns is appended to that rank's
+// batch with its parent's index and its action's (varints, then the state's
+// encoding: about 11 bytes a packed state), and a batch leaves (without
+// waiting) when it reaches kBatchBytes. After every few states the rank takes
+// in the batches that have reached it and looks their states up. When its
+// states are done it sends every peer its last batch, flagged, and takes in
+// batches until it has one flagged batch from every peer: messages between two
+// ranks arrive in the order sent, so it then holds every successor of level d
+// that it owns. One reduction over every rank then gives the next level's
+// width, whether a property failed and whether a limit cut the search, so the
+// ranks stop, or go on, together; no rank starts level d+1 before every rank
+// has ended level d.
+//
+// The same answers for every K: distinct states, transitions (per kind),
+// terminal states and depth are sums and maxima of what the ranks did, and
+// every rank sees each state once. A level in which a property fails is
+// finished on every rank, and the violation reported is the least by (depth,
+// property, fingerprint) over every rank: a shortest counterexample, ending
+// in the same state for every K (the path to it is the first one its owner
+// met, which may differ with K). With --keep-going it is that least one per
+// property. Its path is rebuilt back to an initial state by asking the owner of each parent
+// in turn (a broadcast a step; a trace has tens of steps). One process stops
+// at the first violation it meets instead of finishing the level, so on a
+// violation its figures are those of a part of that level.
+//
+// Reductions: symmetry and the partial-order reduction apply per state, as in
+// one process (agree::check wraps the model in the POR layer before it comes
+// here). The POR layer's cycle proviso needs the successor's owner to answer
+// whether it was new; a model that needs it (a cyclic one) is refused for now.
+//
+// Limits are per rank (--memory-limit, --time-limit, an interrupt), checked
+// as the rank expands; a cut rank stops expanding but ends its level as the
+// others do, and the reduction ends the search everywhere as incomplete.
+// --max-states and --max-depth count the whole search, at level ends.
+//
+// Not here yet: threads inside a rank (each rank expands on one thread),
+// checkpoints, the liveness check, and the parent edges on disk (they are in
+// memory, 16 bytes a state).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "agree/checker/codec.hpp"
+#include "agree/checker/por.hpp"
+#include "agree/checker/search_common.hpp"
+#include "agree/checker/store.hpp"
+#include "agree/checker/transport.hpp"
+
+namespace agree::checker {
+
+namespace detail {
+
+inline int owner_of(Fingerprint fp, int ranks) {
+  return static_cast<int>((static_cast<unsigned __int128>(fp) * static_cast<unsigned>(ranks)) >> 64);
+}
+
+inline void put_u64(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+inline std::uint64_t get_u64(std::string_view in, std::size_t& at) {
+  std::uint64_t v = 0;
+  for (int shift = 0; shift < 64 && at < in.size(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in[at++]);
+    v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) return v;
+  }
+  throw TransportError("distributed search: a malformed message from another rank");
+}
+
+// The states of one level on one rank, encoded back to back.
+struct RankLevel {
+  std::string bytes;
+  std::vector<std::uint64_t> starts;
+  [[nodiscard]] std::size_t size() const { return starts.size(); }
+  [[nodiscard]] std::string_view state(std::size_t i) const {
+    const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : bytes.size();
+    return std::string_view(bytes).substr(starts[i], end - starts[i]);
+  }
+  void add(std::string_view s) {
+    starts.push_back(bytes.size());
+    bytes.append(s);
+  }
+};
+
+}  // namespace detail
+
+template <model::Protocol P, class Store, class Codec>
+class DistributedBfs {
+  using State = typename P::State;
+  using Action = typename P::Action;
+  // How a state was first reached: its parent (the rank that owns it, its
+  // index in the previous level) and the action, or kRoot and the initial
+  // state's index.
+  struct Edge {
+    std::uint32_t from = 0, choice = 0;
+    std::uint64_t parent = 0;
+  };
+  struct Where {
+    std::uint64_t depth = 0;
+    Fingerprint fp = 0;
+    std::uint64_t level = 0, index = 0;  // the violating state, on the rank that found it
+    std::uint64_t rank = 0;
+  };
+  static constexpr std::uint64_t kRoot = ~std::uint64_t{0};
+  static constexpr std::size_t kBatchBytes = 1 << 16;
+  static constexpr char kData = 'd', kLast = 'l';
+
+ public:
+  DistributedBfs(const P& p, const Options& o, Transport& t)
+      : p_(p), o_(o), t_(t), k_(t.size()), me_(t.rank()), codec_(p), r_(first_report()), monitor_(p.properties(), o, r_),
+        budget_(o), symmetry_(uses_symmetry<P>(o)), out_(static_cast<std::size_t>(k_)), fired_(r_.fired.size()) {
+    if constexpr (kNeedsProviso<P>)
+      throw std::invalid_argument(std::string(model::name_of<P>()) +
+                                  ": the distributed search cannot apply the partial-order reduction's cycle proviso yet; use --reduce none or symmetry");
+  }
+
+  Report run() {
+    start();
+    for (;;) {
+      if (collect({next_.size()}, Transport::Op::Sum)[0] == 0) break;
+      cur_ = std::move(next_);
+      next_ = {};
+      if (stop_levels()) break;
+      r_.depth = depth_;
+      if (o_.max_depth && depth_ >= o_.max_depth) {
+        last_level_terminals();
+        break;
+      }
+      expand_level();
+      ++depth_;
+    }
+    return finish();
+  }
+
+ private:
+  static Report first_report() {
+    Report r;
+    r.exact = Store::kExact || Codec::kExactKeys;
+    r.store = Store::kExact ? "exact (full states)" : Codec::kExactKeys ? "packed (64-bit words, exact)" : "fingerprints (64-bit)";
+    r.fired = zero_fired<P>();
+    return r;
+  }
+
+  // Level 0: the initial states this rank owns.
+  void start() {
+    auto inits = p_.init_states();
+    edges_.emplace_back();
+    for (std::uint32_t i = 0; i < inits.size(); ++i) {
+      const State s = canonical(p_, std::move(inits[i]), symmetry_);
+      const std::string_view bytes = codec_.encode(s);
+      if (codec_.decode(bytes) != s)
+        throw std::logic_error(std::string(model::name_of<P>()) +
+                               ": two different states have one encoding: State::fields() leaves out a member (or pack() loses one)");
+      const Fingerprint fp = Codec::key(bytes);
+      if (detail::owner_of(fp, k_) != me_ || !store_.insert(fp, bytes)) continue;
+      next_.add(bytes);
+      edges_[0].push_back({static_cast<std::uint32_t>(me_), i, kRoot});
+      if (monitor_.on_discover(s, [&] { return Where{0, fp, 0, next_.size() - 1, static_cast<std::uint64_t>(me_)}; }))
+        violated_ = true;
+    }
+  }
+
+  // Whether the search ends here: a violation (without --keep-going), a cut
+  // on some rank, or --max-states reached.
+  bool stop_levels() {
+    const auto v = collect({violated_ && !o_.keep_going ? 1u : 0u, static_cast<std::uint64_t>(cut_)}, Transport::Op::Max);
+    const std::uint64_t states = collect({store_.size()}, Transport::Op::Sum)[0];
+    if (v[1] != 0) r_.cut = static_cast<Cut>(v[1]);
+    else if (o_.max_states && states >= o_.max_states) r_.cut = Cut::MaxStates;
+    return v[0] != 0 || r_.cut != Cut::None;
+  }
+
+  void expand_level() {
+    const detail::RankLevel& level = cur_;
+    edges_.emplace_back();
+    lasts_ = 0;
+    std::vector<Action> actions;
+    for (std::uint64_t h = 0; h < level.size() && cut_ == Cut::None; ++h) {
+      const State s = codec_.decode(level.state(h));
+      actions.clear();
+      const std::size_t n = enabled(p_, s, actions);
+      if (actions.empty()) terminal(s, level.state(h), h);
+      for (std::size_t k = 0; k < n; ++k) successor(s, actions[k], h, static_cast<std::uint32_t>(k));
+      if (h % 16 == 15) lasts_ += take_in(false);  // a peer done with the level may have sent its last batch already
+      if (const Cut c = budget_.check(store_.size(), depth_, level.size() - h); c != Cut::None) cut_ = c;
+    }
+    end_level();
+  }
+
+  void terminal(const State& s, std::string_view bytes, std::uint64_t h) {
+    ++terminal_states_;
+    if (monitor_.on_terminal(s, [&] { return Where{depth_, Codec::key(bytes), depth_, h, static_cast<std::uint64_t>(me_)}; }))
+      violated_ = true;
+  }
+
+  void successor(const State& s, const Action& a, std::uint64_t h, std::uint32_t k) {
+    ++transitions_;
+    ++fired_[model::kind_of<P>(a)];
+    auto next = p_.next_state(s, a);
+    if (!next) return;  // a self-loop
+    if (symmetry_) *next = canonical(p_, std::move(*next), true);
+    const std::string_view bytes = codec_.encode(*next);
+    if constexpr (Store::kExact)
+      if (codec_.decode(bytes) != *next)
+        throw std::logic_error(std::string(model::name_of<P>()) + ": two different states have one encoding: State::fields() leaves out a member");
+    const Fingerprint fp = Codec::key(bytes);
+    const int to = detail::owner_of(fp, k_);
+    if (to == me_) return discover(bytes, fp, static_cast<std::uint32_t>(me_), h, k);
+    std::string& batch = out_[static_cast<std::size_t>(to)];
+    if (batch.empty()) batch.push_back(kData);
+    detail::put_u64(batch, h);
+    detail::put_u64(batch, k);
+    if constexpr (Codec::kWidth == 0) detail::put_u64(batch, bytes.size());  // a packed word needs no length
+    batch.append(bytes);
+    if (batch.size() >= kBatchBytes) send(to, kData);
+  }
+
+  // A successor this rank owns, from rank `from`'s state `parent` by action `choice`.
+  void discover(std::string_view bytes, Fingerprint fp, std::uint32_t from, std::uint64_t parent, std::uint32_t choice) {
+    if (!store_.insert(fp, bytes)) return;
+    detail::RankLevel& next = next_;
+    next.add(bytes);
+    edges_.back().push_back({from, choice, parent});
+    const State t = codec_.decode(bytes);
+    if (monitor_.on_discover(t, [&] { return Where{depth_ + 1, fp, depth_ + 1, next.size() - 1, static_cast<std::uint64_t>(me_)}; }))
+      violated_ = true;
+  }
+
+  void send(int to, char kind) {
+    std::string& batch = out_[static_cast<std::size_t>(to)];
+    if (batch.empty()) batch.push_back(kind);
+    batch[0] = kind;
+    sent_ += batch.size();
+    t_.send(to, std::move(batch));
+    batch = {};
+  }
+
+  // The batches that have arrived (with `wait`, at least one); returns how many were last ones.
+  int take_in(bool wait) {
+    int last = 0;
+    while (auto m = t_.receive(wait)) {
+      wait = false;
+      received_ += m->bytes.size();
+      const std::string_view in = m->bytes;
+      if (in.empty() || (in[0] != kData && in[0] != kLast)) throw TransportError("distributed search: a malformed message from another rank");
+      last += in[0] == kLast;
+      for (std::size_t at = 1; at < in.size();) {
+        const std::uint64_t parent = detail::get_u64(in, at);
+        const auto choice = static_cast<std::uint32_t>(detail::get_u64(in, at));
+        const std::uint64_t len = Codec::kWidth ? Codec::kWidth : detail::get_u64(in, at);
+        if (len > in.size() - at) throw TransportError("distributed search: a malformed message from another rank");
+        const std::string_view bytes = in.substr(at, len);
+        at += len;
+        if (!codec_.valid(bytes)) throw TransportError("distributed search: a state from another rank does not decode");
+        discover(bytes, Codec::key(bytes), static_cast<std::uint32_t>(m->from), parent, choice);
+      }
+    }
+    return last;
+  }
+
+  // Every peer gets its last batch of the level; this rank takes in until it has every peer's.
+  void end_level() {
+    for (int to = 0; to < k_; ++to)
+      if (to != me_) send(to, kLast);
+    const auto t0 = std::chrono::steady_clock::now();
+    while (lasts_ < k_ - 1) lasts_ += take_in(true);
+    t_.flush();
+    waiting_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  std::vector<std::uint64_t> collect(std::vector<std::uint64_t> v, Transport::Op op) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto out = t_.reduce(std::move(v), op);
+    waiting_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+  }
+
+  // At --max-depth: the states with successors make the run incomplete, the others are terminal.
+  void last_level_terminals() {
+    const detail::RankLevel& level = cur_;
+    std::vector<Action> actions;
+    std::uint64_t any = 0;
+    for (std::uint64_t h = 0; h < level.size(); ++h) {
+      const State s = codec_.decode(level.state(h));
+      actions.clear();
+      p_.actions(s, actions);
+      if (actions.empty()) terminal(s, level.state(h), h);
+      else any = 1;
+    }
+    if (collect({any}, Transport::Op::Max)[0] != 0) r_.cut = Cut::MaxDepth;
+  }
+
+  Report finish();
+  std::vector<std::pair<std::size_t, Where>> violations();
+  Path path_to(Where w);
+
+  const P& p_;
+  const Options& o_;
+  Transport& t_;
+  const int k_, me_;
+  Codec codec_;
+  Report r_;
+  Monitor<State, Where> monitor_;
+  Budget budget_;
+  Store store_;
+  const bool symmetry_;
+  detail::RankLevel cur_, next_;       // the level being expanded, the next one
+  std::vector<std::vector<Edge>> edges_;  // per level, how each of its states was reached
+  std::vector<std::string> out_;
+  std::vector<std::uint64_t> fired_;
+  std::uint64_t depth_ = 0, transitions_ = 0, terminal_states_ = 0, sent_ = 0, received_ = 0;
+  double waiting_ = 0;
+  int lasts_ = 0;  // the peers whose last batch of this level has come
+  bool violated_ = false;
+  Cut cut_ = Cut::None;
+};
+
+}  // namespace agree::checker
+
+#include "agree/checker/distributed_paths.hpp"

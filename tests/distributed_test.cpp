@@ -1,0 +1,207 @@
+// tests/distributed_test.cpp — the distributed search (checker/distributed.hpp)
+// on K ranks that are threads of this process (checker::LocalRanks): the same
+// figures as one process (distinct states, transitions, per kind too, terminal
+// states, depth, verdict), on every rank and for K = 1..4, on small
+// configurations of every built-in protocol, broken variants, crashes and
+// reductions included; counterexamples as short as one process's, the same on
+// every rank and for every K, each replaying. Where a count has a source of
+// its own (TLA+'s published TwoPhase counts, vote's closed form, tokenring's
+// 3N, abp's 9M), the K-rank count is checked against it too.
+// ThreadSanitizer runs this file ([parallel]).
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "agree/agree.hpp"
+#include "agree/checker/transport.hpp"
+#include "agree/model/abp.hpp"
+#include "agree/model/floodset.hpp"
+#include "agree/model/isis.hpp"
+#include "agree/model/om.hpp"
+#include "agree/model/sequencer.hpp"
+#include "agree/model/sm.hpp"
+#include "agree/model/tokenring.hpp"
+#include "agree/model/twophase.hpp"
+#include "agree/model/vote.hpp"
+#include "liveness_util.hpp"
+
+using namespace agree;
+
+namespace {
+
+template <class M>
+std::pair<M, std::string> made(const std::string& settings) {
+  model::Params params(model::param_specs_of<M>());
+  std::istringstream in(settings);
+  for (std::string word; in >> word;) params.set(word.substr(0, word.find('=')), word.substr(word.find('=') + 1));
+  return {model::make<M>(params), params.to_string()};
+}
+
+// Every rank's result of one search of p on k ranks (threads here).
+template <class M>
+std::vector<Result> on_ranks(const M& p, const Options& o, int k) {
+  checker::LocalRanks ranks(k);
+  std::vector<Result> got(static_cast<std::size_t>(k));
+  std::vector<std::thread> threads;
+  for (int r = 0; r < k; ++r)
+    threads.emplace_back([&, r] {
+      const auto t = ranks.transport(r);
+      Options mine = o;
+      mine.transport = t.get();
+      got[static_cast<std::size_t>(r)] = agree::check(p, mine);
+    });
+  for (auto& t : threads) t.join();
+  return got;
+}
+
+void same_figures(const Report& a, const Report& b) {
+  CHECK(b.distinct_states == a.distinct_states);
+  CHECK(b.transitions == a.transitions);
+  CHECK(b.terminal_states == a.terminal_states);
+  CHECK(b.depth == a.depth);
+  CHECK(b.fired == a.fired);
+  CHECK(b.verdict == a.verdict);
+  CHECK(b.cut == a.cut);
+}
+
+// One configuration: one process (breadth-first) against 1..4 ranks. With
+// `keep_going` every figure must match; without it, a violation stops one
+// process at once but finishes the level on K ranks, so only the verdict and
+// the counterexample's length are compared.
+template <class M>
+void same_on_k_ranks(const std::string& settings, Reduce reduce = Reduce::None, bool keep_going = true, bool packed = true) {
+  const auto [p, params] = made<M>(settings);
+  INFO(model::name_of<M>() << " " << params << " --reduce " << checker::to_string(reduce) << (keep_going ? " --keep-going" : "")
+                           << (packed ? "" : " --no-pack"));
+  Options o;
+  o.parameters = params;
+  o.reduce = reduce;
+  o.keep_going = keep_going;
+  o.packed = packed;
+  o.search = Search::Bfs;
+  o.search_chosen = true;  // om and sm: breadth-first, as the distributed search is
+  const Result one = agree::check(p, o);
+  Options distributed = o;
+  distributed.search_chosen = false;
+  for (int k = 1; k <= 4; ++k) {
+    INFO(k << " ranks");
+    const std::vector<Result> got = on_ranks(p, distributed, k);
+    for (const Result& b : got) {  // every rank returns the whole answer
+      same_figures(got[0].report, b.report);
+      REQUIRE(b.traces.size() == got[0].traces.size());
+      for (std::size_t i = 0; i < b.traces.size(); ++i) CHECK(to_text(b.traces[i]) == to_text(got[0].traces[i]));
+    }
+    const Report& r = got[0].report;
+    if (keep_going || one.report.verdict != Verdict::Violated) same_figures(one.report, r);
+    CHECK(r.verdict == one.report.verdict);
+    REQUIRE(r.ranks.size() == static_cast<std::size_t>(k));
+    std::uint64_t owned = 0, sent = 0, received = 0;
+    for (const auto& x : r.ranks) {
+      owned += x.states;
+      sent += x.bytes_sent;
+      received += x.bytes_received;
+    }
+    CHECK(owned == r.distinct_states);
+    CHECK(sent == received);
+    if (k == 1) CHECK(sent == 0);
+    // A shortest counterexample per property, as one process finds (BFS: its first is a shortest).
+    REQUIRE(got[0].traces.size() == one.traces.size());
+    for (const auto& t : got[0].traces) {
+      const auto same = std::find_if(one.traces.begin(), one.traces.end(), [&](const Trace& x) { return x.property == t.property; });
+      if (keep_going) REQUIRE(same != one.traces.end());
+      if (same != one.traces.end()) CHECK(t.steps.size() == same->steps.size());
+      if (!keep_going) CHECK(t.steps.size() == one.traces[0].steps.size());
+    }
+    liveness_util::require_traces_replay(p, got[0]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("distributed search: sequencer and isis on 1-4 ranks, crashes, broken variants, reductions", "[parallel][distributed]") {
+  using model::isis::Isis;
+  using model::sequencer::Sequencer;
+  for (const Reduce r : {Reduce::None, Reduce::Por, Reduce::All}) {
+    same_on_k_ranks<Sequencer>("procs=3 msgs=2", r);
+    same_on_k_ranks<Sequencer>("procs=3 msgs=2 crash=1", r);
+    same_on_k_ranks<Sequencer>("procs=3 msgs=2 variant=no-holdback", r);
+    same_on_k_ranks<Sequencer>("procs=3 msgs=2 variant=no-holdback", r, false);
+    same_on_k_ranks<Sequencer>("procs=3 msgs=2 senders=2", r);
+    same_on_k_ranks<Isis>("procs=3 msgs=2", r);
+    same_on_k_ranks<Isis>("procs=2 msgs=2 crash=1", r);
+    same_on_k_ranks<Isis>("procs=3 msgs=2 variant=no-tiebreak", r);
+    same_on_k_ranks<Isis>("procs=3 msgs=2 variant=no-tiebreak", r, false);
+    same_on_k_ranks<Isis>("procs=2 msgs=2 senders=2 variant=no-tiebreak", r);
+  }
+}
+
+TEST_CASE("distributed search: vote, floodset, om, sm, twophase, tokenring, abp on 1-4 ranks", "[parallel][distributed]") {
+  for (const Reduce r : {Reduce::None, Reduce::All}) {
+    same_on_k_ranks<model::vote::VoteProtocol>("procs=3", r);
+    same_on_k_ranks<model::vote::VoteProtocol>("procs=3 rule=majority crash=1", r);
+    same_on_k_ranks<model::vote::VoteProtocol>("procs=3 rule=majority crash=1", r, false);
+    same_on_k_ranks<model::floodset::FloodSet>("procs=4 crash=2", r);
+    same_on_k_ranks<model::floodset::FloodSet>("procs=3 crash=1 rounds=1", r);
+    same_on_k_ranks<model::om::Om>("generals=4 traitors=1", r);
+    same_on_k_ranks<model::om::Om>("generals=3 traitors=1", r, false);
+    same_on_k_ranks<model::sm::Sm>("generals=3 traitors=1", r);
+    same_on_k_ranks<model::sm::Sm>("generals=4 traitors=2 rounds=1", r);
+  }
+  for (const bool packed : {true, false}) {
+    same_on_k_ranks<model::twophase::TwoPhase>("rms=4", Reduce::None, true, packed);
+    same_on_k_ranks<model::twophase::TwoPhase>("rms=3 variant=eager-commit", Reduce::None, true, packed);
+    same_on_k_ranks<model::twophase::TwoPhase>("rms=3 variant=eager-commit", Reduce::None, false, packed);
+  }
+  same_on_k_ranks<model::tokenring::TokenRing>("procs=5");
+  same_on_k_ranks<model::abp::Abp>("msgs=2 variant=no-bit");
+  same_on_k_ranks<model::abp::Abp>("msgs=2 variant=no-bit", Reduce::None, false);
+}
+
+TEST_CASE("distributed search: counts from sources of their own on 3 ranks", "[parallel][distributed]") {
+  const auto states = [](const auto& p) { return on_ranks(p, Options{}, 3)[0].report.distinct_states; };
+  // TLA+'s TwoPhase, published counts (the suite's rows).
+  CHECK(states(made<model::twophase::TwoPhase>("rms=3").first) == 288);
+  CHECK(states(made<model::twophase::TwoPhase>("rms=5").first) == 8'832);
+  CHECK(states(made<model::twophase::TwoPhase>("rms=6").first) == 50'816);
+  // vote with no crash: 2^N (1 + 2^N)^N.
+  for (int n = 1; n <= 3; ++n) {
+    std::uint64_t expect = std::uint64_t{1} << n;
+    for (int i = 0; i < n; ++i) expect *= 1 + (std::uint64_t{1} << n);
+    CHECK(states(made<model::vote::VoteProtocol>("procs=" + std::to_string(n)).first) == expect);
+  }
+  for (int n = 2; n <= 6; ++n) CHECK(states(made<model::tokenring::TokenRing>("procs=" + std::to_string(n)).first) == 3u * n);
+  for (int m = 1; m <= 4; ++m) CHECK(states(made<model::abp::Abp>("msgs=" + std::to_string(m)).first) == 9u * m);
+}
+
+TEST_CASE("distributed search: limits end every rank as incomplete; what it cannot do yet is refused", "[parallel][distributed]") {
+  const auto p = made<model::isis::Isis>("procs=3 msgs=2").first;
+  Options o;
+  o.max_states = 500;
+  for (const Result& r : on_ranks(p, o, 3)) {
+    CHECK(r.report.verdict == Verdict::Incomplete);
+    CHECK(r.report.cut == Cut::MaxStates);
+  }
+  o.max_states = 0;
+  o.max_depth = 4;
+  for (const Result& r : on_ranks(p, o, 2)) {
+    CHECK(r.report.verdict == Verdict::Incomplete);
+    CHECK(r.report.cut == Cut::MaxDepth);
+    CHECK(r.report.depth == 4);
+  }
+  checker::LocalRanks one(1);
+  const auto t = one.transport(0);
+  Options refused;
+  refused.transport = t.get();
+  refused.checkpoint_path = "x.ckpt";
+  CHECK_THROWS_AS(agree::check(p, refused), std::invalid_argument);
+  refused.checkpoint_path.clear();
+  refused.search = Search::Dfs;
+  refused.search_chosen = true;
+  CHECK_THROWS_AS(agree::check(p, refused), std::invalid_argument);
+  refused.search_chosen = false;
+  refused.liveness = true;
+  CHECK_THROWS_AS(agree::check(p, refused), std::invalid_argument);
+}
