@@ -33,6 +33,7 @@
 #include "agree/cli/registry.hpp"
 #include "agree/cli/suite.hpp"
 #include "agree/checker/search_common.hpp"
+#include "agree/checker/transport.hpp"
 #include "agree/counterexamples/render_json.hpp"
 #include "agree/model/suggest.hpp"
 #include "agree/version.hpp"
@@ -43,6 +44,8 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 // Set only by fuzz/cli_fuzz.cpp: parse and validate the command line, run nothing.
 bool g_parse_only = false;
+// Set by set_transport(): the check command's search runs on these ranks.
+checker::Transport* g_transport = nullptr;
 // The first SIGINT/SIGTERM stops the search cleanly; a second one, if the
 // user will not wait, ends the process at once (trace files are atomic).
 extern "C" void on_signal(int sig) {
@@ -69,9 +72,12 @@ struct CheckFlags {
   std::string trace_dir = "traces";
   std::string checkpoint, resume;   // checker/checkpoint.hpp
   double checkpoint_every = 10;     // minutes
+  bool distributed = false;         // on the MPI ranks (implied under mpirun)
 };
 
 void add_check_flags(CLI::App* cmd, CheckFlags& f) {
+  cmd->add_flag("--distributed", f.distributed,
+                "search on the ranks of mpirun -np K, each owning a share of the states (implied under mpirun; needs an agree built with MPI)");
   cmd->add_option("--search", f.search, "bfs (shortest counterexamples), dfs (less memory) or tree (tree-shaped protocols, their default)")
       ->check(CLI::IsMember({"bfs", "dfs", "tree"}).description(""))->type_name("bfs|dfs|tree");
   cmd->add_flag("--exact", f.exact, "store full states instead of 64-bit fingerprints");
@@ -154,7 +160,18 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
       o.reduce = checker::Reduce::None;
   o.parameters = params.to_string();
   o.interrupt = &g_interrupted;
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  if (f.distributed && !g_transport) {
+    std::cerr << "agree: error: --distributed: this agree was built without MPI (cmake -DAGREE_MPI=ON, with libopenmpi-dev)\n";
+    return cli::kExitUsage;
+  }
+  o.transport = g_transport;
+  // Only rank 0 of a distributed search writes: its report, its traces.
+  const bool primary = !g_transport || g_transport->rank() == 0;
+  if (g_transport && o.threads > 1) {
+    if (f.threads > 1 && primary) std::cerr << "agree: warning: --threads: each rank of a distributed search expands on one thread for now\n";
+    o.threads = 1;
+  }
+  const bool tty = ::isatty(STDERR_FILENO) != 0 && primary;
   if (tty)
     o.progress = [](const checker::Progress& p) {
       std::fprintf(stderr, "\r%s states, depth %llu, queue %s, %s states/s, %.0f MiB   ", cli::thousands(p.states).c_str(),
@@ -163,8 +180,8 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
                    static_cast<double>(p.rss_bytes) / (1 << 20));
       std::fflush(stderr);
     };
-  o.notice = [](const std::string& line) {
-    std::cerr << (line.rfind("warning:", 0) == 0 ? "agree: " : "") << line << '\n';
+  o.notice = [primary](const std::string& line) {
+    if (primary) std::cerr << (line.rfind("warning:", 0) == 0 ? "agree: " : "") << line << '\n';
   };
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -178,6 +195,9 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
     const std::string what = err.what();
     std::cerr << "agree: error: " << what << (what.rfind("unknown ", 0) == 0 ? " (see " + command + " --help)" : "") << '\n';
     return cli::kExitUsage;
+  } catch (const checker::TransportError& err) {  // a distributed search that lost its peers
+    std::cerr << "agree: error: distributed search stopped: " << err.what() << '\n';
+    return cli::kExitIncomplete;
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
@@ -188,6 +208,7 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
   // A trace that cannot be written must not cost the report of a long run:
   // the report (with the counterexample's steps) is printed, the error after it.
   std::string write_error;
+  if (!primary) return cli::exit_code(r.report.verdict);
   for (std::size_t i = 0; i < r.traces.size() && write_error.empty(); ++i) {
     try {
       const std::string path = counterexamples::write_new_file(
@@ -371,6 +392,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 void set_parse_only(bool on) { g_parse_only = on; }
+void set_transport(checker::Transport* t) { g_transport = t; }
 
 int main(int argc, char** argv) {
   try {

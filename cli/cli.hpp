@@ -26,6 +26,12 @@ namespace agree::cli {
 // (0 holds, 1 violated, 2 usage or input error, 3 incomplete). Never throws.
 int main(int argc, char** argv);
 
+// Runs the check command's search on the ranks of `t` (checker/transport.hpp;
+// agree/mpi/transport.hpp for MPI): every rank runs main() with the same
+// arguments and gets the same report; rank 0 alone prints it and writes the
+// traces. Null (the default): one process.
+void set_transport(checker::Transport* t);
+
 // sequencer, isis, om, sm, vote, floodset, twophase, tokenring, abp, with their suite rows.
 // Adding them twice is harmless.
 void add_builtin_protocols();

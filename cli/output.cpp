@@ -33,9 +33,21 @@ std::string trace_stem(const Entry& e, const model::Params& params, const std::s
 
 namespace {
 std::string search_text(const checker::Options& o, const checker::Report& rep) {
-  return fmt::format("search {}, store {}, reduce {}, threads {}", o.search == checker::Search::Bfs ? "bfs" : "dfs",
-                     !rep.store.empty() ? rep.store : o.exact ? "exact (full states)" : "fingerprints (64-bit)",
-                     checker::to_string(o.reduce), o.threads);
+  std::string text = fmt::format("search {}, store {}, reduce {}, threads {}", o.search == checker::Search::Bfs ? "bfs" : "dfs",
+                                 !rep.store.empty() ? rep.store : o.exact ? "exact (full states)" : "fingerprints (64-bit)",
+                                 checker::to_string(o.reduce), o.threads);
+  if (rep.ranks.empty()) return text;
+  // A distributed search: the ranks, and what the busiest and the most idle did.
+  std::uint64_t sent = 0, most = 0, least = ~std::uint64_t{0};
+  double waited = 0;
+  for (const auto& x : rep.ranks) {
+    sent += x.bytes_sent;
+    most = std::max(most, x.states);
+    least = std::min(least, x.states);
+    waited = std::max(waited, x.seconds_waiting);
+  }
+  return text + fmt::format(" a rank, ranks {} (states per rank {}..{}, {:.1f} MiB sent, at most {:.2f} s waiting)", rep.ranks.size(),
+                            thousands(least), thousands(most), static_cast<double>(sent) / (1 << 20), waited);
 }
 }  // namespace
 
@@ -148,6 +160,13 @@ nlohmann::json report_json(const Entry& e, const model::Params& params, const ch
   j["store"] = o.exact ? "exact" : rep.store.starts_with("packed") ? "packed" : "fingerprint";
   j["reduce"] = checker::to_string(o.reduce);
   j["threads"] = o.threads;
+  if (!rep.ranks.empty()) {  // a distributed search (checker/distributed.hpp): each rank's share
+    nlohmann::json ranks = nlohmann::json::array();
+    for (const auto& x : rep.ranks)
+      ranks.push_back({{"states", x.states}, {"bytes_sent", x.bytes_sent}, {"bytes_received", x.bytes_received},
+                       {"seconds_waiting", x.seconds_waiting}});
+    j["ranks"] = ranks;
+  }
   j["checked"] = rep.checked;
   nlohmann::json reach = nlohmann::json::object();
   for (const auto& x : rep.reachability) reach[x.name] = x.reached;

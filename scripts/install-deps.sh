@@ -4,6 +4,7 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config libz3-dev z3 catch2 librapidcheck-dev
       libcli11-dev libfmt-dev nlohmann-json3-dev libxxhash-dev
       libcpp-httplib-dev  # agree explore's server
+      libopenmpi-dev openmpi-bin  # the distributed search: agree::mpi, mpirun
       python3  # tests/independent and examples/paxos: the counters written from the semantics alone
       clang libclang-rt-14-dev)  # clang and its runtime: libFuzzer and the sanitizers (fuzz/run.sh)
 PKGS+=("$@")

@@ -6,6 +6,9 @@
 #   2. ThreadSanitizer: build-tsan/, only the tests tagged [parallel], built from
 #      the files that hold them (agree_parallel_tests); skipped,
 #      with a message, while no test carries that tag.
+#   Both build without MPI (-DAGREE_MPI=OFF): Open MPI's own allocations would
+#   be leak reports; the distributed search itself is tested here on ranks
+#   that are threads (tests/distributed_test.cpp, [parallel]).
 #   scripts/sanitize.sh [asan|tsan]...      (default: both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +24,7 @@ scripts/install-deps.sh >/dev/null
 for w in "${WHAT[@]}"; do
   case "$w" in
     asan)
-      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "$SAN_FLAGS" -DAGREE_SANITIZE=address,undefined >/dev/null
+      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "$SAN_FLAGS" -DAGREE_SANITIZE=address,undefined -DAGREE_MPI=OFF >/dev/null
       cmake --build build-asan -j"$JOBS"
       export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
       export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -33,7 +36,7 @@ for w in "${WHAT[@]}"; do
         echo "sanitize: tsan: no test is tagged [parallel] yet; nothing to run"
         continue
       fi
-      cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo "$SAN_FLAGS" -DAGREE_SANITIZE=thread >/dev/null
+      cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo "$SAN_FLAGS" -DAGREE_SANITIZE=thread -DAGREE_MPI=OFF >/dev/null
       # agree_parallel_tests: only the test files that hold a [parallel] test.
       cmake --build build-tsan -j"$JOBS" --target agree_parallel_tests
       export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"

@@ -1,0 +1,41 @@
+// agree/mpi/transport.hpp — the distributed search's transport over MPI
+// (checker/transport.hpp), in agree::mpi (built with -DAGREE_MPI=ON, on when
+// CMake finds MPI). Each successor batch is one MPI_Isend; a receive probes
+// for any source; the collectives are MPI_Allreduce and MPI_Bcast on a
+// duplicate of MPI_COMM_WORLD, so a program's own MPI traffic never meets
+// the search's.
+//
+//   agree::mpi::Session mpi(argc, argv);       // MPI_Init_thread ... MPI_Finalize
+//   agree::Options o;
+//   o.transport = &mpi.transport();            // every rank runs the same check
+//   agree::Result r = agree::check(model, o);  // every rank gets the whole report
+#pragma once
+
+#include <memory>
+
+#include "agree/checker/transport.hpp"
+
+namespace agree::mpi {
+
+// Whether this process was started by mpirun or mpiexec (Open MPI, MPICH,
+// or any launcher that speaks PMI or PMIx).
+bool launched();
+
+// MPI, initialised for this process's lifetime (MPI_THREAD_FUNNELED: only the
+// thread that made the Session calls MPI). One Session a process.
+class Session {
+ public:
+  Session(int& argc, char**& argv);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  [[nodiscard]] int rank() const;
+  [[nodiscard]] int size() const;
+  checker::Transport& transport();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace agree::mpi
