@@ -126,6 +126,7 @@ class DistributedBfs {
   static constexpr std::uint64_t kRoot = ~std::uint64_t{0};
   static constexpr std::size_t kBatchBytes = 1 << 16;
   static constexpr char kData = 'd', kLast = 'l';
+  static constexpr bool kPackedSteps = Codec::kExactKeys && model::PackedSuccessors<P>;
 
  public:
   DistributedBfs(const P& p, const Options& o, Transport& t)
@@ -198,11 +199,15 @@ class DistributedBfs {
     lasts_ = 0;
     std::vector<Action> actions;
     for (std::uint64_t h = 0; h < level.size() && cut_ == Cut::None; ++h) {
-      const State s = codec_.decode(level.state(h));
-      actions.clear();
-      const std::size_t n = enabled(p_, s, actions);
-      if (actions.empty()) terminal(s, level.state(h), h);
-      for (std::size_t k = 0; k < n; ++k) successor(s, actions[k], h, static_cast<std::uint32_t>(k));
+      if constexpr (kPackedSteps) {
+        packed_successors(level.state(h), h);
+      } else {
+        const State s = codec_.decode(level.state(h));
+        actions.clear();
+        const std::size_t n = enabled(p_, s, actions);
+        if (actions.empty()) terminal(s, level.state(h), h);
+        for (std::size_t k = 0; k < n; ++k) successor(s, actions[k], h, static_cast<std::uint32_t>(k));
+      }
       if (h % 16 == 15) lasts_ += take_in(false);  // a peer done with the level may have sent its last batch already
       if (const Cut c = budget_.check(store_.size(), depth_, level.size() - h); c != Cut::None) cut_ = c;
     }
@@ -215,6 +220,24 @@ class DistributedBfs {
       violated_ = true;
   }
 
+  // A model that steps on its packed word (twophase): no State is built but
+  // for a terminal state or under symmetry, as in one process (bfs_worker.hpp).
+  void packed_successors(std::string_view here, std::uint64_t h) {
+    if constexpr (kPackedSteps) {
+      steps_.clear();
+      p_.packed_successors(Codec::word(here), steps_);
+      if (steps_.empty()) terminal(codec_.decode(here), here, h);
+      for (std::uint32_t k = 0; k < steps_.size(); ++k) {
+        ++transitions_;
+        ++fired_[steps_[k].kind];
+        if (steps_[k].self_loop) continue;
+        std::uint64_t word = steps_[k].next;
+        if (symmetry_) word = p_.pack(canonical(p_, p_.unpack(word), true));
+        route(std::string_view(reinterpret_cast<const char*>(&word), sizeof word), h, k);
+      }
+    }
+  }
+
   void successor(const State& s, const Action& a, std::uint64_t h, std::uint32_t k) {
     ++transitions_;
     ++fired_[model::kind_of<P>(a)];
@@ -225,6 +248,11 @@ class DistributedBfs {
     if constexpr (Store::kExact)
       if (codec_.decode(bytes) != *next)
         throw std::logic_error(std::string(model::name_of<P>()) + ": two different states have one encoding: State::fields() leaves out a member");
+    route(bytes, h, k);
+  }
+
+  // Successor `bytes` of state h by action k: looked up here, or batched for its owner.
+  void route(std::string_view bytes, std::uint64_t h, std::uint32_t k) {
     const Fingerprint fp = Codec::key(bytes);
     const int to = detail::owner_of(fp, k_);
     if (to == me_) return discover(bytes, fp, static_cast<std::uint32_t>(me_), h, k);
@@ -330,6 +358,7 @@ class DistributedBfs {
   std::vector<std::vector<Edge>> edges_;  // per level, how each of its states was reached
   std::vector<std::string> out_;
   std::vector<std::uint64_t> fired_;
+  std::vector<model::PackedStep> steps_;
   std::uint64_t depth_ = 0, transitions_ = 0, terminal_states_ = 0, sent_ = 0, received_ = 0;
   double waiting_ = 0;
   int lasts_ = 0;  // the peers whose last batch of this level has come
