@@ -12,6 +12,19 @@
 #include "agree/model/twophase.hpp"
 #include "agree/model/vote.hpp"
 
+// Each protocol's command line is instantiated in cli/builtins/NAME.cpp: nine
+// translation units of 30-40 s each at -O3 (g++ 12) that build in parallel,
+// where this one file took them all in turn.
+extern template void agree::cli::add_protocol<agree::model::sequencer::Sequencer>();
+extern template void agree::cli::add_protocol<agree::model::isis::Isis>();
+extern template void agree::cli::add_protocol<agree::model::om::Om>();
+extern template void agree::cli::add_protocol<agree::model::sm::Sm>();
+extern template void agree::cli::add_protocol<agree::model::vote::VoteProtocol>();
+extern template void agree::cli::add_protocol<agree::model::floodset::FloodSet>();
+extern template void agree::cli::add_protocol<agree::model::twophase::TwoPhase>();
+extern template void agree::cli::add_protocol<agree::model::tokenring::TokenRing>();
+extern template void agree::cli::add_protocol<agree::model::abp::Abp>();
+
 namespace agree::cli {
 
 namespace {

@@ -11,6 +11,7 @@ shift || true
 TARGETS=("$@")
 [ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(trace cli explore)
 command -v clang++ >/dev/null || scripts/install-deps.sh clang libclang-rt-14-dev
+if command -v ninja >/dev/null; then export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"; fi  # as scripts/build.sh
 # Not -j$(nproc) in CI's name: the machine may be shared; the default is 2.
 JOBS="${FUZZ_BUILD_JOBS:-2}"
 # -O1 -g1 as in scripts/sanitize.sh: a faster build, file:line in every report.

@@ -13,5 +13,9 @@ for a in "$@"; do
   esac
 done
 scripts/install-deps.sh
+# Ninja where it is installed (scripts/install-deps.sh installs it): it starts a
+# target's files while the libraries it links are still compiling, where make
+# waits for them. A build directory keeps the generator it was made with.
+if command -v ninja >/dev/null; then export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"; fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release ${defs[@]+"${defs[@]}"} >/dev/null
 cmake --build build -j"$(nproc)" ${targets[@]+"${targets[@]}"}

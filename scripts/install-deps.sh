@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages agree needs, if any is missing. Idempotent.
 set -euo pipefail
-PKGS=(build-essential cmake pkg-config libz3-dev z3 catch2 librapidcheck-dev
+PKGS=(build-essential cmake ninja-build pkg-config libz3-dev z3 catch2 librapidcheck-dev
       libcli11-dev libfmt-dev nlohmann-json3-dev libxxhash-dev
       libcpp-httplib-dev  # agree explore's server
       libopenmpi-dev openmpi-bin  # the distributed search: agree::mpi, mpirun

@@ -20,6 +20,7 @@ JOBS="${SANITIZE_BUILD_JOBS:-2}"
 # where RelWithDebInfo's -O2 -g took 656 s (g++ 12, ASan+UBSan, one TU).
 SAN_FLAGS="-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
 scripts/install-deps.sh >/dev/null
+if command -v ninja >/dev/null; then export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"; fi  # as scripts/build.sh
 
 for w in "${WHAT[@]}"; do
   case "$w" in
@@ -38,7 +39,7 @@ for w in "${WHAT[@]}"; do
       fi
       cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo "$SAN_FLAGS" -DAGREE_SANITIZE=thread -DAGREE_MPI=OFF >/dev/null
       # agree_parallel_tests: only the test files that hold a [parallel] test.
-      cmake --build build-tsan -j"$JOBS" --target agree_parallel_tests
+      cmake --build build-tsan -j"$JOBS" --target agree_parallel_tests agree
       export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
       build-tsan/tests/agree_parallel_tests "[parallel]"
       echo "sanitize: tsan: every [parallel] test passed"

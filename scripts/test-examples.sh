@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d build ] || scripts/build.sh
+if command -v ninja >/dev/null; then export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"; fi  # as scripts/build.sh
 EXAMPLES=("$@")
 if [ "${#EXAMPLES[@]}" -eq 0 ]; then
   for d in examples/*/; do [ -f "$d/CMakeLists.txt" ] && EXAMPLES+=("$(basename "$d")"); done

@@ -54,6 +54,10 @@ struct Child {
   std::string out_path, err_path;
 
   Child(const TempDir& dir, const std::vector<std::string>& args) : out_path(dir / "stdout"), err_path(dir / "stderr") {
+    // The tests do not depend on the agree target (a dependency would hold
+    // every test file's compilation until agree links): build both.
+    if (::access(AGREE_BINARY, X_OK) != 0)
+      throw std::runtime_error(std::string(AGREE_BINARY) + " is not built: build the agree target with the tests");
     std::vector<std::string> argv_s{AGREE_BINARY};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;

@@ -1,0 +1,12 @@
+// cli/builtins/abp.cpp — the command line's code for abp, instantiated here
+// alone (cli/builtins.cpp declares it extern): one protocol per translation
+// unit, so that the nine compile side by side. The checks themselves are
+// instantiated here too, for agree's own tests (tests/builtin_checks.hpp
+// declares them extern there: each instantiation costs ~30 s at -O3).
+#include "agree/agree.hpp"
+#include "agree/cli/cli.hpp"
+#include "agree/model/abp.hpp"
+
+template void agree::cli::add_protocol<agree::model::abp::Abp>();
+template agree::Result agree::check<agree::model::abp::Abp>(const agree::model::abp::Abp&, const agree::Options&);
+template agree::Report agree::checker::check<agree::model::abp::Abp>(const agree::model::abp::Abp&, const agree::Options&);

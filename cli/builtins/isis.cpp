@@ -1,0 +1,12 @@
+// cli/builtins/isis.cpp — the command line's code for isis, instantiated here
+// alone (cli/builtins.cpp declares it extern): one protocol per translation
+// unit, so that the nine compile side by side. The checks themselves are
+// instantiated here too, for agree's own tests (tests/builtin_checks.hpp
+// declares them extern there: each instantiation costs ~30 s at -O3).
+#include "agree/agree.hpp"
+#include "agree/cli/cli.hpp"
+#include "agree/model/isis.hpp"
+
+template void agree::cli::add_protocol<agree::model::isis::Isis>();
+template agree::Result agree::check<agree::model::isis::Isis>(const agree::model::isis::Isis&, const agree::Options&);
+template agree::Report agree::checker::check<agree::model::isis::Isis>(const agree::model::isis::Isis&, const agree::Options&);
