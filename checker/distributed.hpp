@@ -25,12 +25,14 @@
 // The same answers for every K: distinct states, transitions (per kind),
 // terminal states and depth are sums and maxima of what the ranks did, and
 // every rank sees each state once. A level in which a property fails is
-// finished on every rank, and the violation reported is the least by (depth,
-// property, fingerprint) over every rank: a shortest counterexample, ending
-// in the same state for every K (the path to it is the first one its owner
-// met, which may differ with K). With --keep-going it is that least one per
-// property. Its path is rebuilt back to an initial state by asking the owner of each parent
-// in turn (a broadcast a step; a trace has tens of steps). One process stops
+// finished on every rank; each rank keeps, per property, its least violating
+// state by (depth, fingerprint), and the violation reported is the least by
+// (depth, property, fingerprint) over every rank: a shortest counterexample,
+// ending in the same state for every K (the path to it is the first one its
+// owner met, which may differ with K). With --keep-going it is the least one
+// of each property. Its path is rebuilt back to an initial state by asking
+// the owner of each parent in turn (a broadcast a step; a trace has tens of
+// steps). One process stops
 // at the first violation it meets instead of finishing the level, so on a
 // violation its figures are those of a part of that level.
 //
@@ -135,6 +137,9 @@ class DistributedBfs {
     if constexpr (kNeedsProviso<P>)
       throw std::invalid_argument(std::string(model::name_of<P>()) +
                                   ": the distributed search cannot apply the partial-order reduction's cycle proviso yet; use --reduce none or symmetry");
+    // A level is finished after a violation: keep one per property, the least,
+    // so that neither the order of arrival nor K changes which one.
+    monitor_.keep_least([](const Where& a, const Where& b) { return std::tie(a.depth, a.fp) < std::tie(b.depth, b.fp); });
   }
 
   Report run() {

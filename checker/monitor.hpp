@@ -15,12 +15,16 @@
 // thread (flags are atomics, the violations list has a lock). With
 // keep_going, only the first violation of each property is recorded; without
 // it, every one found until the search stops (threads may find several at
-// once), and chosen() picks the least by the search's own order.
+// once), and chosen() picks the least by the search's own order. A search
+// that finishes its level after a violation (the distributed one) calls
+// keep_least(less): then each property keeps one violation, the least by
+// `less`, with or without keep_going, whatever order the states come in.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -93,6 +97,8 @@ class Monitor {
   bool on_terminal(const State& s, WhereFn&& where) {
     return check(terminal_, always_.size(), s, where);
   }
+  // From now on each property keeps only its least violation by `less`.
+  void keep_least(std::function<bool(const Where&, const Where&)> less) { least_ = std::move(less); }
   // A violation that ends the search was recorded.
   [[nodiscard]] bool stopped() const { return stop_.load(std::memory_order_relaxed); }
 
@@ -164,11 +170,16 @@ class Monitor {
   template <class WhereFn>
   bool check(const std::vector<Prop>& props, std::size_t first_slot, const State& s, WhereFn& where) {
     for (std::size_t i = 0; i < props.size(); ++i) {
-      if (keep_going_ && violated_[first_slot + i].load(std::memory_order_relaxed)) continue;
+      const bool first_only = keep_going_ && !least_;
+      if (first_only && violated_[first_slot + i].load(std::memory_order_relaxed)) continue;
       if (props[i].holds(s)) continue;
-      if (violated_[first_slot + i].exchange(true) && keep_going_) continue;
+      if (violated_[first_slot + i].exchange(true) && first_only) continue;
       std::lock_guard lock(m_);
-      found_.push_back({first_slot + i, where()});
+      if (least_) {
+        keep(first_slot + i, where());
+      } else {
+        found_.push_back({first_slot + i, where()});
+      }
       if (!keep_going_) {
         stop_.store(true);
         return true;
@@ -177,7 +188,15 @@ class Monitor {
     return false;
   }
 
+  // The least violation of `slot` so far (keep_least).
+  void keep(std::size_t slot, Where w) {
+    const auto it = std::find_if(found_.begin(), found_.end(), [&](const Found& f) { return f.slot == slot; });
+    if (it == found_.end()) found_.push_back({slot, std::move(w)});
+    else if (least_(w, it->where)) it->where = std::move(w);
+  }
+
   bool keep_going_;
+  std::function<bool(const Where&, const Where&)> least_;  // keep_least's order; empty: keep in arrival
   std::vector<Prop> always_, terminal_, sometimes_;
   std::vector<std::atomic<bool>> reached_, violated_;
   mutable std::mutex m_;
