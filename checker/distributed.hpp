@@ -41,7 +41,9 @@
 // here). The POR layer's cycle proviso needs the successor's owner to answer
 // whether it was new; a model that needs it (a cyclic one) is refused for now.
 //
-// Limits are per rank (--memory-limit, --time-limit, an interrupt), checked
+// Limits are per rank (--memory-limit, --time-limit, an interrupt; without
+// --memory-limit, 90% of the machine's memory divided among the ranks on
+// it, Transport::local_size()), checked
 // as the rank expands; a cut rank stops expanding but ends its level as the
 // others do, and the reduction ends the search everywhere as incomplete.
 // --max-states and --max-depth count the whole search, at level ends.
@@ -133,7 +135,7 @@ class DistributedBfs {
  public:
   DistributedBfs(const P& p, const Options& o, Transport& t)
       : p_(p), o_(o), t_(t), k_(t.size()), me_(t.rank()), codec_(p), r_(first_report()), monitor_(p.properties(), o, r_),
-        budget_(o), symmetry_(uses_symmetry<P>(o)), out_(static_cast<std::size_t>(k_)), fired_(r_.fired.size()) {
+        budget_(o, t.local_size()), symmetry_(uses_symmetry<P>(o)), out_(static_cast<std::size_t>(k_)), fired_(r_.fired.size()) {
     if constexpr (kNeedsProviso<P>)
       throw std::invalid_argument(std::string(model::name_of<P>()) +
                                   ": the distributed search cannot apply the partial-order reduction's cycle proviso yet; use --reduce none or symmetry");

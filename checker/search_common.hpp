@@ -3,6 +3,7 @@
 // progress). Strategies stay separate files (bfs.hpp, dfs.hpp, ...).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
@@ -21,10 +22,15 @@ std::uint64_t physical_memory_bytes();
 // Limits, interruption and progress, checked cheaply once a state.
 class Budget {
  public:
-  explicit Budget(const Options& o)
+  // `sharers`: the processes that share the machine's memory (the ranks of a
+  // distributed search on one machine); the default limit, 90% of the
+  // machine's memory, is divided among them. --memory-limit is per process.
+  explicit Budget(const Options& o, int sharers = 1)
       : o_(o),
         start_(std::chrono::steady_clock::now()),
-        memory_limit_(o.memory_limit_mib ? o.memory_limit_mib << 20 : physical_memory_bytes() / 10 * 9) {}
+        memory_limit_(o.memory_limit_mib ? o.memory_limit_mib << 20
+                                         : physical_memory_bytes() / 10 * 9 / static_cast<std::uint64_t>(std::max(sharers, 1))) {}
+  [[nodiscard]] std::uint64_t memory_limit_bytes() const { return memory_limit_; }
 
   // Returns the reason to stop, or Cut::None.
   // `now`: skip the once-in-1024-calls gating (a level boundary, say).

@@ -53,6 +53,9 @@ class Transport {
   virtual std::vector<std::uint64_t> reduce(std::vector<std::uint64_t> values, Op op) = 0;
   // Rank `root`'s bytes, on every rank (the others' `bytes` are ignored).
   virtual std::string broadcast(int root, std::string bytes) = 0;
+  // How many ranks (this one included) share this rank's machine, and so its
+  // memory: the default memory limit is divided among them.
+  [[nodiscard]] virtual int local_size() const { return 1; }
 };
 
 // K ranks as K threads of one process: transports(K) gives one Transport per
@@ -82,6 +85,7 @@ class LocalRanks {
     Rank(LocalRanks& hub, int r) : hub_(hub), r_(r) {}
     [[nodiscard]] int rank() const override { return r_; }
     [[nodiscard]] int size() const override { return hub_.size(); }
+    [[nodiscard]] int local_size() const override { return hub_.size(); }
     void send(int to, std::string bytes) override {
       Inbox& box = hub_.inbox_.at(static_cast<std::size_t>(to));
       {

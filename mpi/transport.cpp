@@ -36,6 +36,10 @@ class MpiTransport final : public checker::Transport {
     ok(MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
     ok(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
     ok(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
+    MPI_Comm node = MPI_COMM_NULL;  // the ranks that share this one's memory
+    ok(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+    ok(MPI_Comm_size(node, &local_size_), "MPI_Comm_size");
+    MPI_Comm_free(&node);
   }
   ~MpiTransport() override {
     try {
@@ -46,6 +50,7 @@ class MpiTransport final : public checker::Transport {
   }
   [[nodiscard]] int rank() const override { return rank_; }
   [[nodiscard]] int size() const override { return size_; }
+  [[nodiscard]] int local_size() const override { return local_size_; }
 
   void send(int to, std::string bytes) override {
     reap();
@@ -99,7 +104,7 @@ class MpiTransport final : public checker::Transport {
   }
 
   MPI_Comm comm_ = MPI_COMM_NULL;
-  int rank_ = 0, size_ = 1;
+  int rank_ = 0, size_ = 1, local_size_ = 1;
   std::deque<Pending> pending_;  // a deque: a send's buffer must not move while MPI holds it
 };
 

@@ -219,3 +219,18 @@ TEST_CASE("distributed search: limits end every rank as incomplete; what it cann
   refused.liveness = true;
   CHECK_THROWS_AS(agree::check(p, refused), std::invalid_argument);
 }
+
+// The default memory limit, 90% of the machine's memory, is divided among the
+// ranks that share the machine; --memory-limit stays per rank.
+TEST_CASE("distributed search: the ranks on one machine share its default memory limit", "[distributed]") {
+  checker::LocalRanks four(4);
+  CHECK(four.transport(2)->local_size() == 4);
+  const std::uint64_t most = checker::physical_memory_bytes() / 10 * 9;
+  Options o;
+  CHECK(checker::Budget(o).memory_limit_bytes() == most);
+  const std::uint64_t each = checker::Budget(o, four.size()).memory_limit_bytes();
+  CHECK(each * 4 <= most);
+  CHECK(each * 4 > most - 4);
+  o.memory_limit_mib = 100;
+  CHECK(checker::Budget(o, 4).memory_limit_bytes() == std::uint64_t{100} << 20);
+}
