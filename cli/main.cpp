@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     if (mpi->rank() != 0 && (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr))) return 2;
   }
   const int code = agree::cli::main(argc, argv);
-  return code;
+  return mpi ? mpi->finish(code) : code;  // an error on one rank alone must not leave the others waiting
 #else
   return agree::cli::main(argc, argv);
 #endif

@@ -3,9 +3,11 @@
 
 #include <mpi.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <deque>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -123,6 +125,18 @@ Session::Session(int& argc, char**& argv) : impl_(std::make_unique<Impl>()) {
 Session::~Session() {
   impl_->transport.reset();
   MPI_Finalize();
+}
+
+int Session::finish(int code, double seconds) {
+  MPI_Request everyone = MPI_REQUEST_NULL;
+  int done = 0;
+  if (MPI_Ibarrier(MPI_COMM_WORLD, &everyone) == MPI_SUCCESS) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (MPI_Test(&everyone, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!done) MPI_Abort(MPI_COMM_WORLD, code == 0 ? 3 : code);  // does not return
+  return code;
 }
 
 int Session::rank() const { return impl_->transport->rank(); }

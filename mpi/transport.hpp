@@ -32,6 +32,12 @@ class Session {
   [[nodiscard]] int rank() const;
   [[nodiscard]] int size() const;
   checker::Transport& transport();
+  // Ends agree's part in MPI with exit code `code`: when every rank gets here
+  // within `seconds`, returns `code` (the destructor then finalises MPI);
+  // otherwise some rank is still in the search, waiting for this one (an
+  // error met on this rank alone), and MPI_Abort ends every rank with `code`.
+  // Without it, this rank's MPI_Finalize would wait for ranks that wait for it.
+  int finish(int code, double seconds = 10);
 
  private:
   struct Impl;
