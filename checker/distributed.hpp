@@ -129,7 +129,7 @@ class DistributedBfs {
   };
   static constexpr std::uint64_t kRoot = ~std::uint64_t{0};
   static constexpr std::size_t kBatchBytes = 1 << 16;
-  static constexpr char kData = 'd', kLast = 'l';
+  static constexpr char kData = 'd', kLast = 'l', kCutLast = 'c';  // a batch, the last of a level, the last of a cut rank
   static constexpr bool kPackedSteps = Codec::kExactKeys && model::PackedSuccessors<P>;
 
  public:
@@ -142,9 +142,22 @@ class DistributedBfs {
     // A level is finished after a violation: keep one per property, the least,
     // so that neither the order of arrival nor K changes which one.
     monitor_.keep_least([](const Where& a, const Where& b) { return std::tie(a.depth, a.fp) < std::tie(b.depth, b.fp); });
+    t_.bound_waits(o.peer_timeout, kGrace, o.interrupt);
   }
 
   Report run() {
+    try {
+      return search();
+    } catch (const TransportError& e) {
+      return lost(e.what());
+    }
+  }
+
+ private:
+  static constexpr double kGrace = 0.5;  // seconds to stop together once interrupted
+  using Clock = std::chrono::steady_clock;
+
+  Report search() {
     start();
     for (;;) {
       if (collect({next_.size()}, Transport::Op::Sum)[0] == 0) break;
@@ -162,7 +175,17 @@ class DistributedBfs {
     return finish();
   }
 
- private:
+  // The run ends without the others: the figures of the last level every
+  // rank finished, which each rank has from the level-end reduction.
+  Report lost(const std::string& why) {
+    r_.cut = Cut::LostRank;
+    r_.seconds = budget_.seconds();
+    r_.peak_rss_bytes = budget_.peak_rss();
+    r_.verdict = final_verdict(r_);
+    if (o_.notice) o_.notice("warning: distributed search: " + why + "; the figures are those of the last level every rank finished");
+    return std::move(r_);
+  }
+
   static Report first_report() {
     Report r;
     r.exact = Store::kExact || Codec::kExactKeys;
@@ -194,9 +217,17 @@ class DistributedBfs {
   // on some rank, or --max-states reached.
   bool stop_levels() {
     const auto v = collect({violated_ && !o_.keep_going ? 1u : 0u, static_cast<std::uint64_t>(cut_)}, Transport::Op::Max);
-    const std::uint64_t states = collect({store_.size()}, Transport::Op::Sum)[0];
+    std::vector<std::uint64_t> so_far{store_.size(), transitions_, terminal_states_, store_.bytes()};
+    so_far.insert(so_far.end(), fired_.begin(), fired_.end());
+    const auto sums = collect(std::move(so_far), Transport::Op::Sum);
+    r_.distinct_states = sums[0];  // the figures so far, should a rank be lost later (lost())
+    r_.transitions = sums[1];
+    r_.terminal_states = sums[2];
+    r_.store_bytes = sums[3];
+    for (std::size_t k = 0; k < fired_.size(); ++k) r_.fired[k].second = sums[4 + k];
+    r_.depth = depth_;
     if (v[1] != 0) r_.cut = static_cast<Cut>(v[1]);
-    else if (o_.max_states && states >= o_.max_states) r_.cut = Cut::MaxStates;
+    else if (o_.max_states && sums[0] >= o_.max_states) r_.cut = Cut::MaxStates;
     return v[0] != 0 || r_.cut != Cut::None;
   }
 
@@ -205,7 +236,8 @@ class DistributedBfs {
     edges_.emplace_back();
     lasts_ = 0;
     std::vector<Action> actions;
-    for (std::uint64_t h = 0; h < level.size() && cut_ == Cut::None; ++h) {
+    auto beat = Clock::now();  // when this rank last sent every peer a batch
+    for (std::uint64_t h = 0; h < level.size() && cut_ == Cut::None && !peer_cut_; ++h) {
       if constexpr (kPackedSteps) {
         packed_successors(level.state(h), h);
       } else {
@@ -215,7 +247,14 @@ class DistributedBfs {
         if (actions.empty()) terminal(s, level.state(h), h);
         for (std::size_t k = 0; k < n; ++k) successor(s, actions[k], h, static_cast<std::uint32_t>(k));
       }
-      if (h % 16 == 15) lasts_ += take_in(false);  // a peer done with the level may have sent its last batch already
+      if (h % 16 == 15) {
+        lasts_ += take_in(false);  // a peer done with the level may have sent its last batch already
+        if (const auto now = Clock::now(); now - beat > std::chrono::seconds(1)) {  // a sign of life for waiting peers
+          for (int to = 0; to < k_; ++to)
+            if (to != me_) send(to, kData);
+          beat = now;
+        }
+      }
       if (const Cut c = budget_.check(store_.size(), depth_, level.size() - h); c != Cut::None) cut_ = c;
     }
     end_level();
@@ -299,8 +338,10 @@ class DistributedBfs {
       wait = false;
       received_ += m->bytes.size();
       const std::string_view in = m->bytes;
-      if (in.empty() || (in[0] != kData && in[0] != kLast)) throw TransportError("distributed search: a malformed message from another rank");
-      last += in[0] == kLast;
+      if (in.empty() || (in[0] != kData && in[0] != kLast && in[0] != kCutLast))
+        throw TransportError("distributed search: a malformed message from another rank");
+      last += in[0] != kData;
+      peer_cut_ = peer_cut_ || in[0] == kCutLast;
       for (std::size_t at = 1; at < in.size();) {
         const std::uint64_t parent = detail::get_u64(in, at);
         const auto choice = static_cast<std::uint32_t>(detail::get_u64(in, at));
@@ -318,7 +359,7 @@ class DistributedBfs {
   // Every peer gets its last batch of the level; this rank takes in until it has every peer's.
   void end_level() {
     for (int to = 0; to < k_; ++to)
-      if (to != me_) send(to, kLast);
+      if (to != me_) send(to, cut_ != Cut::None ? kCutLast : kLast);
     const auto t0 = std::chrono::steady_clock::now();
     while (lasts_ < k_ - 1) lasts_ += take_in(true);
     t_.flush();
@@ -370,6 +411,7 @@ class DistributedBfs {
   double waiting_ = 0;
   int lasts_ = 0;  // the peers whose last batch of this level has come
   bool violated_ = false;
+  bool peer_cut_ = false;  // a peer was cut: stop expanding, the search ends at this level's end
   Cut cut_ = Cut::None;
 };
 

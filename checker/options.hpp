@@ -17,7 +17,9 @@ class Transport;  // checker/transport.hpp
 enum class Search { Bfs, Dfs, Tree };  // Tree: checker/tree.hpp, for tree-shaped protocols
 enum class Verdict { Holds, Violated, Incomplete };
 // Why a search stopped before it had seen every reachable state.
-enum class Cut { None, MaxStates, MaxDepth, TimeLimit, MemoryLimit, Interrupted };
+// LostRank: a distributed search lost a rank, or waited on one past
+// Options::peer_timeout (checker/distributed.hpp).
+enum class Cut { None, MaxStates, MaxDepth, TimeLimit, MemoryLimit, Interrupted, LostRank };
 // State-space reductions: each is applied only where the protocol supports it
 // (a symmetry, persistent sets, the tree search's own), so All asks for every
 // one that applies. None gives the contract counts.
@@ -76,6 +78,9 @@ struct Options {
   // Set: the breadth-first search runs on the ranks of this transport, each
   // rank calling check() with its own (checker/distributed.hpp).
   Transport* transport = nullptr;
+  // Seconds a rank waits on silent peers (no batch, no keep-alive, a
+  // collective not done) before the distributed search ends as incomplete.
+  double peer_timeout = 60;
 };
 
 // A path is what a counterexample is: which initial state, then which action

@@ -53,6 +53,7 @@ std::string to_string(Cut c) {
     case Cut::TimeLimit: return "time-limit";
     case Cut::MemoryLimit: return "memory-limit";
     case Cut::Interrupted: return "interrupted";
+    case Cut::LostRank: return "lost-rank";
   }
   return "?";
 }

@@ -8,11 +8,14 @@
 // run, under ThreadSanitizer too).
 //
 // Every rank calls the collectives (reduce, broadcast) in the same order, as
-// MPI requires. A transport that loses a peer or waits past its bound throws
-// TransportError from whichever call noticed; the search ends as incomplete.
+// MPI requires. A transport that loses a peer or waits past its bound
+// (bound_waits) throws TransportError from whichever call noticed; the search
+// then ends as incomplete (Cut::LostRank), with the figures of its last
+// complete level.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <condition_variable>
 #include <cstdint>
@@ -53,6 +56,16 @@ class Transport {
   virtual std::vector<std::uint64_t> reduce(std::vector<std::uint64_t> values, Op op) = 0;
   // Rank `root`'s bytes, on every rank (the others' `bytes` are ignored).
   virtual std::string broadcast(int root, std::string bytes) = 0;
+  // How long a wait on the other ranks may last before it throws
+  // TransportError: `patience` seconds with no message from any of them in
+  // receive(true), or a collective or flush not done after as long; and, once
+  // *interrupt is set (Ctrl-C, or mpirun ending the run because a rank died:
+  // it sends the others SIGTERM), `grace` seconds in all, so that the ranks
+  // stop together if they can and fail fast if one cannot answer. Ranks that
+  // are threads of one process (LocalRanks) cannot be lost, and ignore it.
+  virtual void bound_waits(double patience, double grace, const std::atomic<bool>* interrupt) {
+    (void)patience, (void)grace, (void)interrupt;
+  }
   // How many ranks (this one included) share this rank's machine, and so its
   // memory: the default memory limit is divided among them.
   [[nodiscard]] virtual int local_size() const { return 1; }

@@ -3,9 +3,16 @@
 
 #include <mpi.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -44,15 +51,26 @@ class MpiTransport final : public checker::Transport {
     MPI_Comm_free(&node);
   }
   ~MpiTransport() override {
+    if (troubled()) return;  // a peer may be gone: freeing could wait for it
     try {
       flush();
     } catch (...) {
+      return;
     }
     MPI_Comm_free(&comm_);
   }
   [[nodiscard]] int rank() const override { return rank_; }
   [[nodiscard]] int size() const override { return size_; }
   [[nodiscard]] int local_size() const override { return local_size_; }
+
+  void bound_waits(double patience, double grace, const std::atomic<bool>* interrupt) override {
+    patience_ = patience;
+    grace_ = grace;
+    interrupt_ = interrupt;
+  }
+  // Whether a wait was cut short (a lost rank, an interruption): MPI may then
+  // hang in MPI_Finalize, so Session::finish leaves without it.
+  [[nodiscard]] bool troubled() const { return troubled_ || (interrupt_ != nullptr && interrupt_->load()); }
 
   void send(int to, std::string bytes) override {
     reap();
@@ -62,9 +80,12 @@ class MpiTransport final : public checker::Transport {
   }
   std::optional<Message> receive(bool wait) override {
     MPI_Status st;
-    int flag = 1;
-    if (wait) ok(MPI_Probe(MPI_ANY_SOURCE, kTag, comm_, &st), "MPI_Probe");
-    else ok(MPI_Iprobe(MPI_ANY_SOURCE, kTag, comm_, &flag, &st), "MPI_Iprobe");
+    int flag = 0;
+    const auto arrived = [&] {
+      ok(MPI_Iprobe(MPI_ANY_SOURCE, kTag, comm_, &flag, &st), "MPI_Iprobe");
+      return flag != 0 || !wait;
+    };
+    await(arrived, "a batch from another rank");
     if (!flag) return std::nullopt;
     int n = 0;
     ok(MPI_Get_count(&st, MPI_BYTE, &n), "MPI_Get_count");
@@ -73,21 +94,28 @@ class MpiTransport final : public checker::Transport {
     return m;
   }
   void flush() override {
-    for (auto& p : pending_) ok(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
+    for (auto& p : pending_) complete(p.request, nullptr, "a send to another rank");
     pending_.clear();
   }
   std::vector<std::uint64_t> reduce(std::vector<std::uint64_t> values, Op op) override {
-    ok(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_UINT64_T, op == Op::Sum ? MPI_SUM : MPI_MAX,
-                     comm_),
-       "MPI_Allreduce");
-    return values;
+    auto buf = std::make_shared<std::vector<std::uint64_t>>(std::move(values));
+    MPI_Request r = MPI_REQUEST_NULL;
+    ok(MPI_Iallreduce(MPI_IN_PLACE, buf->data(), static_cast<int>(buf->size()), MPI_UINT64_T, op == Op::Sum ? MPI_SUM : MPI_MAX, comm_,
+                      &r),
+       "MPI_Iallreduce");
+    complete(r, buf, "a reduction over every rank");
+    return std::move(*buf);
   }
   std::string broadcast(int root, std::string bytes) override {
-    std::uint64_t n = bytes.size();
-    ok(MPI_Bcast(&n, 1, MPI_UINT64_T, root, comm_), "MPI_Bcast");
-    bytes.resize(static_cast<std::size_t>(n));
-    ok(MPI_Bcast(bytes.data(), static_cast<int>(n), MPI_BYTE, root, comm_), "MPI_Bcast");
-    return bytes;
+    auto n = std::make_shared<std::uint64_t>(bytes.size());
+    MPI_Request r = MPI_REQUEST_NULL;
+    ok(MPI_Ibcast(n.get(), 1, MPI_UINT64_T, root, comm_, &r), "MPI_Ibcast");
+    complete(r, n, "a broadcast");
+    auto buf = std::make_shared<std::string>(std::move(bytes));
+    buf->resize(static_cast<std::size_t>(*n));
+    ok(MPI_Ibcast(buf->data(), static_cast<int>(*n), MPI_BYTE, root, comm_, &r), "MPI_Ibcast");
+    complete(r, buf, "a broadcast");
+    return std::move(*buf);
   }
 
  private:
@@ -105,8 +133,62 @@ class MpiTransport final : public checker::Transport {
     }
   }
 
+  // Polls `done` (which drives MPI's progress) until it says so, sleeping a
+  // little between polls; throws TransportError once the wait passes its
+  // bound (bound_waits). Open MPI reports no error for a dead peer: its
+  // requests stay pending, so the bound and mpirun's SIGTERM are how a rank
+  // learns of it.
+  template <class Done>
+  void await(Done done, const char* what) {
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    for (unsigned polls = 0;; ++polls) {
+      if (done()) return;
+      const auto now = Clock::now();
+      if (interrupt_ != nullptr && interrupt_->load()) {
+        if (!stopping_) stopping_ = now;
+        if (now - *stopping_ > std::chrono::duration<double>(grace_)) {
+          troubled_ = true;
+          throw checker::TransportError("stopped by a signal (mpirun sends one when a rank dies, or on Ctrl-C), and a rank did not answer within " +
+                                        seconds(grace_) + " (waiting for " + what + ")");
+        }
+      }
+      if (now - start > std::chrono::duration<double>(patience_)) {
+        troubled_ = true;
+        throw checker::TransportError("no answer from the other ranks in " + seconds(patience_) + " (--peer-timeout), waiting for " + what);
+      }
+      if (polls >= 64) std::this_thread::sleep_for(std::chrono::microseconds(200));  // leave the core to a rank on it
+    }
+  }
+  // Waits for request r. Should the wait fail, MPI may still write into the
+  // request's buffer: `keep` keeps it alive for the rest of the process.
+  void complete(MPI_Request& r, std::shared_ptr<void> keep, const char* what) {
+    try {
+      await(
+          [&] {
+            int done = 0;
+            ok(MPI_Test(&r, &done, MPI_STATUS_IGNORE), "MPI_Test");
+            return done != 0;
+          },
+          what);
+    } catch (...) {
+      if (keep) abandoned_.push_back(std::move(keep));
+      throw;
+    }
+  }
+  static std::string seconds(double s) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", s);
+    return text;
+  }
+
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0, size_ = 1, local_size_ = 1;
+  double patience_ = 60, grace_ = 0.5;
+  const std::atomic<bool>* interrupt_ = nullptr;
+  std::optional<std::chrono::steady_clock::time_point> stopping_;  // when a wait first saw the interrupt
+  bool troubled_ = false;
+  std::vector<std::shared_ptr<void>> abandoned_;  // buffers of requests left pending
   std::deque<Pending> pending_;  // a deque: a send's buffer must not move while MPI holds it
 };
 
@@ -123,11 +205,25 @@ Session::Session(int& argc, char**& argv) : impl_(std::make_unique<Impl>()) {
 }
 
 Session::~Session() {
+  if (impl_->transport->troubled()) {  // requests are pending that may never end: keep their buffers, skip MPI_Finalize
+    (void)impl_->transport.release();
+    return;
+  }
   impl_->transport.reset();
   MPI_Finalize();
 }
 
 int Session::finish(int code, double seconds) {
+  // After a lost rank or an interruption, mpirun is ending the job (it sends
+  // SIGTERM, then SIGKILL a second later): MPI_Finalize would hang until then.
+  const bool troubled = impl_->transport->troubled();
+  if (troubled) {
+    std::fflush(nullptr);
+    if (code == 0) code = 3;
+  }
+  // Rank 0, which has written the report, need not wait long for ranks that
+  // may be gone; the others wait for it to write the report.
+  if (troubled && rank() == 0) seconds = std::min(seconds, 2.0);
   MPI_Request everyone = MPI_REQUEST_NULL;
   int done = 0;
   if (MPI_Ibarrier(MPI_COMM_WORLD, &everyone) == MPI_SUCCESS) {
@@ -136,6 +232,7 @@ int Session::finish(int code, double seconds) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   if (!done) MPI_Abort(MPI_COMM_WORLD, code == 0 ? 3 : code);  // does not return
+  if (troubled) ::_exit(code);  // every rank is here: rank 0 has written its report
   return code;
 }
 

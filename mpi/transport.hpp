@@ -1,9 +1,11 @@
 // agree/mpi/transport.hpp — the distributed search's transport over MPI
 // (checker/transport.hpp), in agree::mpi (built with -DAGREE_MPI=ON, on when
 // CMake finds MPI). Each successor batch is one MPI_Isend; a receive probes
-// for any source; the collectives are MPI_Allreduce and MPI_Bcast on a
+// for any source; the collectives are MPI_Iallreduce and MPI_Ibcast on a
 // duplicate of MPI_COMM_WORLD, so a program's own MPI traffic never meets
-// the search's.
+// the search's. No call blocks: every wait polls, with the bounds of
+// Transport::bound_waits (Options::peer_timeout, and a short grace once the
+// run is interrupted), so a lost rank ends the search as incomplete.
 //
 //   agree::mpi::Session mpi(argc, argv);       // MPI_Init_thread ... MPI_Finalize
 //   agree::Options o;
@@ -35,8 +37,12 @@ class Session {
   // Ends agree's part in MPI with exit code `code`: when every rank gets here
   // within `seconds`, returns `code` (the destructor then finalises MPI);
   // otherwise some rank is still in the search, waiting for this one (an
-  // error met on this rank alone), and MPI_Abort ends every rank with `code`.
-  // Without it, this rank's MPI_Finalize would wait for ranks that wait for it.
+  // error met on this rank alone), or is gone, and MPI_Abort ends every rank
+  // with `code` (3 for 0). Without it, this rank's MPI_Finalize would wait
+  // for ranks that wait for it. After a wait of the search was cut short (a
+  // lost rank, an interruption; Transport::bound_waits), MPI_Finalize could
+  // hang as well: the process then flushes its output and ends here, with
+  // `code` (3 for 0), once every rank has come or MPI_Abort has ended them.
   int finish(int code, double seconds = 10);
 
  private:

@@ -10,6 +10,8 @@
 // ThreadSanitizer runs this file ([parallel]).
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -233,4 +235,107 @@ TEST_CASE("distributed search: the ranks on one machine share its default memory
   CHECK(each * 4 > most - 4);
   o.memory_limit_mib = 100;
   CHECK(checker::Budget(o, 4).memory_limit_bytes() == std::uint64_t{100} << 20);
+}
+
+namespace {
+// A rank's transport that, at its n-th reduction, fails as MPI's does when a
+// peer is lost (every rank at the same one, so that no rank waits forever on
+// threads that have left).
+class LosingAt final : public checker::Transport {
+ public:
+  LosingAt(std::unique_ptr<checker::Transport> t, int n) : t_(std::move(t)), n_(n) {}
+  [[nodiscard]] int rank() const override { return t_->rank(); }
+  [[nodiscard]] int size() const override { return t_->size(); }
+  void send(int to, std::string bytes) override { t_->send(to, std::move(bytes)); }
+  std::optional<Message> receive(bool wait) override { return t_->receive(wait); }
+  void flush() override { t_->flush(); }
+  std::vector<std::uint64_t> reduce(std::vector<std::uint64_t> values, Op op) override {
+    if (++calls_ == n_) throw checker::TransportError("lost");
+    return t_->reduce(std::move(values), op);
+  }
+  std::string broadcast(int root, std::string bytes) override { return t_->broadcast(root, std::move(bytes)); }
+
+ private:
+  std::unique_ptr<checker::Transport> t_;
+  int n_, calls_ = 0;
+};
+}  // namespace
+
+// A lost rank ends the search as incomplete on every rank, with the figures
+// of the last level every rank finished: those of one process that stops at
+// that depth (it finds the states at depth <= d and fires the transitions of
+// those at depth < d), wherever in the search the loss comes.
+TEST_CASE("distributed search: a lost rank ends every rank with the figures of the last complete level", "[parallel][distributed]") {
+  const auto p = made<model::isis::Isis>("procs=2 msgs=2").first;
+  Options o;
+  o.reduce = Reduce::None;
+  const Report whole = agree::check(p, o).report;
+  int lost = 0;
+  for (int n = 1;; n += 2) {  // past the search's last reduction it completes
+    INFO("lost at reduction " << n);
+    checker::LocalRanks ranks(3);
+    std::vector<Report> got(3);
+    std::vector<std::thread> threads;
+    for (int r = 0; r < 3; ++r)
+      threads.emplace_back([&, r] {
+        LosingAt t(ranks.transport(r), n);
+        Options mine = o;
+        mine.transport = &t;
+        got[static_cast<std::size_t>(r)] = agree::check(p, mine).report;
+      });
+    for (auto& t : threads) t.join();
+    const Report& r = got[0];
+    if (r.cut == Cut::None) {
+      CHECK(r.distinct_states == whole.distinct_states);
+      break;
+    }
+    ++lost;
+    for (const Report& each : got) {
+      CHECK(each.cut == Cut::LostRank);
+      CHECK(each.verdict == Verdict::Incomplete);
+      CHECK(each.distinct_states == r.distinct_states);
+      CHECK(each.depth == r.depth);
+    }
+    CHECK(r.distinct_states <= whole.distinct_states);
+    if (r.depth == 0) {
+      CHECK(r.distinct_states <= p.init_states().size());
+    } else {
+      Options upto = o;
+      upto.max_depth = r.depth;
+      const Report want = agree::check(p, upto).report;
+      CHECK(r.distinct_states == want.distinct_states);
+      CHECK(r.transitions == want.transitions);
+    }
+  }
+  CHECK(lost > 10);  // three reductions a level: every level, and the end, were cut somewhere
+}
+
+// A rank cut short (here interrupted, as Ctrl-C on one rank would) tells the
+// others with its last batches: every rank ends the level and the search as
+// incomplete.
+TEST_CASE("distributed search: one rank interrupted stops them all", "[parallel][distributed]") {
+  const auto p = made<model::isis::Isis>("procs=3 msgs=2").first;
+  Options one;
+  one.reduce = Reduce::None;
+  const Report whole = agree::check(p, one).report;
+  checker::LocalRanks ranks(3);
+  std::atomic<bool> stop{true}, go_on{false};
+  std::vector<Report> got(3);
+  std::vector<std::thread> threads;
+  for (int r = 0; r < 3; ++r)
+    threads.emplace_back([&, r] {
+      const auto t = ranks.transport(r);
+      Options mine;
+      mine.reduce = Reduce::None;
+      mine.transport = t.get();
+      mine.interrupt = r == 1 ? &stop : &go_on;
+      got[static_cast<std::size_t>(r)] = agree::check(p, mine).report;
+    });
+  for (auto& t : threads) t.join();
+  for (const Report& r : got) {
+    CHECK(r.cut == Cut::Interrupted);
+    CHECK(r.verdict == Verdict::Incomplete);
+    CHECK(r.distinct_states == got[0].distinct_states);
+    CHECK(r.distinct_states < whole.distinct_states);  // rank 1 notices at its 1024th state (checker::Budget)
+  }
 }

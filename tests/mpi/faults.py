@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""tests/mpi/faults.py AGREE — a distributed search that loses a rank, is
+interrupted, or waits on a rank that stopped answering ends on every rank,
+within a bounded time, as incomplete, with exact figures.
+
+Each case starts `mpirun --oversubscribe -np 3 AGREE check isis --procs 3
+--msgs 3 --reduce none --json` (tens of seconds on 3 ranks), lets it run for
+a few seconds, then:
+
+  kill     SIGKILL to rank 1 (found among mpirun's children by the
+           OMPI_COMM_WORLD_RANK in its environment);
+  sigint   SIGINT to mpirun, as Ctrl-C in a terminal would;
+  stop     SIGSTOP to rank 1, with --peer-timeout 3: it neither dies nor
+           answers, so only the other ranks' bounded waits can end the run.
+
+Every case must end within its bound (a watchdog kills the run otherwise and
+the case fails: the failure this test exists to catch is a hang); mpirun must
+exit non-zero; no rank may be left; rank 0's report must say the search was
+cut short ("cut": "lost-rank" or "interrupted", exit 3 of agree). The figures
+of a lost-rank report are those of the last level every rank finished: they
+must equal one process's run with --max-depth at that depth (its distinct
+states and transitions: a search to depth d finds the states at depth <= d and
+fires the transitions of the states at depth < d). Exit 0 when every case
+passes, 1 otherwise. CTest runs it as "mpi: a lost rank" when agree is built
+with MPI.
+"""
+import json, os, shutil, signal, subprocess, sys, tempfile, time
+
+CONFIG = ["isis", "--procs", "3", "--msgs", "3", "--reduce", "none"]
+RANKS = 3
+CUTS = ("lost-rank", "interrupted")
+
+
+def children(pid):
+    out = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                out.append(int(p))
+        except (OSError, IndexError, ValueError):
+            pass
+    return out
+
+
+def rank_of(pid):
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            for item in f.read().split(b"\0"):
+                if item.startswith(b"OMPI_COMM_WORLD_RANK="):
+                    return int(item.split(b"=", 1)[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def ranks_of(mpirun_pid, deadline):
+    """{rank: pid} once every rank has started, or None by the deadline."""
+    while time.monotonic() < deadline:
+        found = {r: p for p in children(mpirun_pid) if (r := rank_of(p)) is not None}
+        if len(found) == RANKS:
+            return found
+        time.sleep(0.1)
+    return None
+
+
+def one_process(agree, depth, env):
+    p = subprocess.run([agree, "check", *CONFIG, "--max-depth", str(depth), "--json", "--threads", "1"],
+                       capture_output=True, text=True, env=env, timeout=600)
+    return json.loads(p.stdout)
+
+
+def case(agree, launcher, env, how):
+    extra = ["--peer-timeout", "3"] if how == "stop" else []
+    bound = 30 if how == "stop" else 15  # seconds from the fault to mpirun's exit
+    with tempfile.TemporaryDirectory() as d:
+        cmd = [launcher, "--oversubscribe", "-np", str(RANKS), agree, "check", *CONFIG, *extra, "--json", "--trace-dir", d]
+        mpirun = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        problems = []
+        ranks = ranks_of(mpirun.pid, time.monotonic() + 30)
+        if ranks is None:
+            mpirun.kill()
+            mpirun.communicate()
+            return [f"{how}: the {RANKS} ranks did not start within 30 s"]
+        time.sleep(4)  # well into the search (it takes tens of seconds)
+        if mpirun.poll() is not None:
+            out, err = mpirun.communicate()
+            return [f"{how}: the search ended before the fault (exit {mpirun.returncode}); make CONFIG larger. {err.strip()[-300:]}"]
+        fault = time.monotonic()
+        if how == "kill":
+            os.kill(ranks[1], signal.SIGKILL)
+        elif how == "sigint":
+            os.kill(mpirun.pid, signal.SIGINT)
+        else:
+            os.kill(ranks[1], signal.SIGSTOP)
+        try:
+            out, err = mpirun.communicate(timeout=bound)
+        except subprocess.TimeoutExpired:
+            mpirun.kill()
+            out, err = mpirun.communicate()
+            problems.append(f"{how}: mpirun had not ended {bound} s after the fault (a hang)")
+        took = time.monotonic() - fault
+        settle = time.monotonic() + 5  # mpirun may exit while its last SIGKILLs land
+        while any(alive(p) for p in ranks.values()) and time.monotonic() < settle:
+            time.sleep(0.1)
+        for r, p in ranks.items():
+            if alive(p):
+                problems.append(f"{how}: rank {r} (pid {p}) was left running")
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
+        if mpirun.returncode == 0:
+            problems.append(f"{how}: mpirun exited 0")
+        try:
+            report = json.loads(out)
+        except json.JSONDecodeError:
+            report = None
+        if report is None:
+            problems.append(f"{how}: rank 0 wrote no JSON report (mpirun exit {mpirun.returncode}); stderr: {err.strip()[-400:]}")
+            return problems
+        if report.get("verdict") != "incomplete" or report.get("cut") not in CUTS:
+            problems.append(f"{how}: verdict {report.get('verdict')}, cut {report.get('cut')}: not an incomplete run")
+        if how in ("kill", "stop") and report.get("cut") == "lost-rank":
+            depth = report["depth"]
+            want = one_process(agree, depth, env)
+            for f in ("distinct_states", "transitions"):
+                if report[f] != want[f]:
+                    problems.append(f"{how}: {f} {report[f]}, but one process to depth {depth} has {want[f]}")
+        print(f"{how}: mpirun exit {mpirun.returncode} {took:.1f} s after the fault; cut {report.get('cut')}, "
+              f"{report.get('distinct_states')} states to depth {report.get('depth')}")
+        return problems
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    agree = sys.argv[1]
+    launcher = shutil.which("mpirun") or shutil.which("mpiexec")
+    if launcher is None:
+        print("mpi: no mpirun on PATH")
+        return 1
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+    problems = []
+    for how in ("kill", "sigint", "stop"):
+        problems += case(agree, launcher, env, how)
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
