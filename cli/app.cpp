@@ -73,11 +73,15 @@ struct CheckFlags {
   std::string checkpoint, resume;   // checker/checkpoint.hpp
   double checkpoint_every = 10;     // minutes
   bool distributed = false;         // on the MPI ranks (implied under mpirun)
+  double peer_timeout = 60;         // seconds
 };
 
 void add_check_flags(CLI::App* cmd, CheckFlags& f) {
   cmd->add_flag("--distributed", f.distributed,
                 "search on the ranks of mpirun -np K, each owning a share of the states (implied under mpirun; needs an agree built with MPI)");
+  cmd->add_option("--peer-timeout", f.peer_timeout,
+                  "a distributed search ends as incomplete when a rank hears nothing from the others for SECONDS (default 60)")
+      ->check(number_in(0.1, 1e6, "seconds"))->type_name("SECONDS");
   cmd->add_option("--search", f.search, "bfs (shortest counterexamples), dfs (less memory) or tree (tree-shaped protocols, their default)")
       ->check(CLI::IsMember({"bfs", "dfs", "tree"}).description(""))->type_name("bfs|dfs|tree");
   cmd->add_flag("--exact", f.exact, "store full states instead of 64-bit fingerprints");
@@ -127,6 +131,7 @@ checker::Options to_options(const CheckFlags& f) {
   o.max_states = f.max_states;
   o.max_depth = f.max_depth;
   o.time_limit = f.time_limit;
+  o.peer_timeout = f.peer_timeout;
   o.memory_limit_mib = f.memory_limit;
   o.properties = f.properties;
   o.keep_going = f.keep_going;

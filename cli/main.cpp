@@ -1,14 +1,11 @@
 // cli/main.cpp — the agree binary: the built-in protocols, agree prove, and
 // the command line every program built on agree::cli gets. Built with MPI
 // (-DAGREE_MPI=ON), it notices when mpirun started it (or --distributed asks)
-// and runs the check command's search on the MPI ranks; the ranks but 0 say
-// nothing, rank 0 prints the report of the whole search.
+// and runs the check command's search on the MPI ranks (agree::mpi::run):
+// rank 0 prints the report of the whole search, the others print nothing on
+// stdout and their errors on stderr, each line marked "[rank K]".
 #ifdef AGREE_WITH_MPI
-#include <cstdio>
-#include <cstring>
-#include <memory>
-
-#include "agree/mpi/transport.hpp"
+#include "agree/mpi/run.hpp"
 #endif
 #include "agree/cli/cli.hpp"
 #include "agree/cli/command.hpp"
@@ -19,16 +16,10 @@ int main(int argc, char** argv) {
   agree::cli::add_prove_command();
 #endif
 #ifdef AGREE_WITH_MPI
-  bool distributed = agree::mpi::launched();
-  for (int i = 1; i < argc; ++i) distributed = distributed || std::strcmp(argv[i], "--distributed") == 0;
-  std::unique_ptr<agree::mpi::Session> mpi;
-  if (distributed) {
-    mpi = std::make_unique<agree::mpi::Session>(argc, argv);
-    agree::cli::set_transport(&mpi->transport());
-    if (mpi->rank() != 0 && (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr))) return 2;
-  }
-  const int code = agree::cli::main(argc, argv);
-  return mpi ? mpi->finish(code) : code;  // an error on one rank alone must not leave the others waiting
+  return agree::mpi::run(argc, argv, [](int n, char** args, agree::checker::Transport* ranks) {
+    agree::cli::set_transport(ranks);
+    return agree::cli::main(n, args);
+  });
 #else
   return agree::cli::main(argc, argv);
 #endif

@@ -1,6 +1,6 @@
 # cmake/install.cmake — cmake --install build --prefix P puts
 #   P/include/agree/...            the public headers (as #include "agree/...")
-#   P/lib/libagree*.a              agree::agree, agree::cli, agree::prove
+#   P/lib/libagree*.a              agree::agree, agree::cli, agree::prove, agree::mpi
 #   P/lib/cmake/agree/             the package: find_package(agree 0.5)
 #   P/lib/pkgconfig/agree.pc       pkg-config --cflags --libs agree
 #   P/bin/agree                    the command line
@@ -16,6 +16,10 @@ set(AGREE_HEADER_DIRS model checker properties counterexamples cli explore testi
 if(AGREE_PROVE)
   list(APPEND AGREE_INSTALL_TARGETS agree_prove)
   list(APPEND AGREE_HEADER_DIRS prove)
+endif()
+if(TARGET agree_mpi)
+  list(APPEND AGREE_INSTALL_TARGETS agree_mpi)
+  list(APPEND AGREE_HEADER_DIRS mpi)
 endif()
 install(TARGETS ${AGREE_INSTALL_TARGETS} EXPORT agreeTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
