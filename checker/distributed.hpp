@@ -43,10 +43,24 @@
 //
 // Limits are per rank (--memory-limit, --time-limit, an interrupt; without
 // --memory-limit, 90% of the machine's memory divided among the ranks on
-// it, Transport::local_size()), checked
-// as the rank expands; a cut rank stops expanding but ends its level as the
-// others do, and the reduction ends the search everywhere as incomplete.
-// --max-states and --max-depth count the whole search, at level ends.
+// it, Transport::local_size()), checked as the rank expands; a cut rank
+// stops expanding and ends its level as the others do, its last batches
+// flagged (kCutLast) so that they stop expanding too, and the reduction ends
+// the search everywhere as incomplete. --max-states and --max-depth count the
+// whole search, at level ends.
+//
+// Faults. No wait is unbounded (Transport::bound_waits): a rank that hears
+// nothing from its peers for Options::peer_timeout seconds, or that is
+// interrupted and cannot finish with the others within 0.3 s, gets
+// TransportError, and its search ends as incomplete (Cut::LostRank) with the
+// figures of the last level every rank finished (states, transitions,
+// terminal states, depth: the level-end reduction carries them). A rank that
+// expands sends each peer a batch, empty if need be, at least once a second
+// (a quarter of the timeout, if that is less), so silence means a rank
+// stopped, not a long level; a collective that does not end within the
+// timeout means the same. Open MPI reports no error for a dead peer: mpirun
+// sends the others SIGTERM (the interrupt here) a second after the death,
+// and SIGKILL a second later.
 //
 // Not here yet: threads inside a rank (each rank expands on one thread),
 // checkpoints, the liveness check, and the parent edges on disk (they are in
@@ -154,7 +168,9 @@ class DistributedBfs {
   }
 
  private:
-  static constexpr double kGrace = 0.5;  // seconds to stop together once interrupted
+  // Seconds to stop together once interrupted: mpirun sends SIGKILL a second
+  // after its SIGTERM, and rank 0 must have reported by then.
+  static constexpr double kGrace = 0.3;
   using Clock = std::chrono::steady_clock;
 
   Report search() {
@@ -249,7 +265,7 @@ class DistributedBfs {
       }
       if (h % 16 == 15) {
         lasts_ += take_in(false);  // a peer done with the level may have sent its last batch already
-        if (const auto now = Clock::now(); now - beat > std::chrono::seconds(1)) {  // a sign of life for waiting peers
+        if (const auto now = Clock::now(); now - beat > beat_every_) {  // a sign of life for waiting peers
           for (int to = 0; to < k_; ++to)
             if (to != me_) send(to, kData);
           beat = now;
@@ -412,6 +428,8 @@ class DistributedBfs {
   int lasts_ = 0;  // the peers whose last batch of this level has come
   bool violated_ = false;
   bool peer_cut_ = false;  // a peer was cut: stop expanding, the search ends at this level's end
+  // How often a rank that expands sends each peer a batch: well within their patience.
+  const std::chrono::duration<double> beat_every_{std::min(1.0, o_.peer_timeout / 4)};
   Cut cut_ = Cut::None;
 };
 

@@ -12,7 +12,10 @@ namespace agree::checker {
 template <model::Protocol P, class Store, class Codec>
 Report DistributedBfs<P, Store, Codec>::finish() {
   using Op = Transport::Op;
-  if (const auto c = static_cast<Cut>(collect({static_cast<std::uint64_t>(cut_)}, Op::Max)[0]); r_.cut == Cut::None) r_.cut = c;
+  // Built aside: should a rank be lost before the end, r_ keeps the figures
+  // of the last complete level (lost()).
+  Report out = r_;
+  if (const auto c = static_cast<Cut>(collect({static_cast<std::uint64_t>(cut_)}, Op::Max)[0]); out.cut == Cut::None) out.cut = c;
   std::vector<std::uint64_t> sums{store_.size(), transitions_, terminal_states_, store_.collisions(), store_.bytes()};
   sums.insert(sums.end(), fired_.begin(), fired_.end());
   // Each rank's own figures, in its own slots of a sum.
@@ -23,27 +26,27 @@ Report DistributedBfs<P, Store, Codec>::finish() {
   sums[mine + 2] = received_;
   sums[mine + 3] = static_cast<std::uint64_t>(waiting_ * 1e6);
   sums = collect(std::move(sums), Op::Sum);
-  r_.distinct_states = sums[0];
-  r_.transitions = sums[1];
-  r_.terminal_states = sums[2];
-  r_.collisions = sums[3];
-  r_.store_bytes = sums[4];
-  for (std::size_t k = 0; k < fired_.size(); ++k) r_.fired[k].second = sums[5 + k];
+  out.distinct_states = sums[0];
+  out.transitions = sums[1];
+  out.terminal_states = sums[2];
+  out.collisions = sums[3];
+  out.store_bytes = sums[4];
+  for (std::size_t k = 0; k < fired_.size(); ++k) out.fired[k].second = sums[5 + k];
   for (int k = 0; k < k_; ++k) {
     const std::size_t at = 5 + fired_.size() + 4 * static_cast<std::size_t>(k);
-    r_.ranks.push_back({sums[at], sums[at + 1], sums[at + 2], static_cast<double>(sums[at + 3]) / 1e6});
+    out.ranks.push_back({sums[at], sums[at + 1], sums[at + 2], static_cast<double>(sums[at + 3]) / 1e6});
   }
-  monitor_.report(r_);
+  monitor_.report(out);
   std::vector<std::uint64_t> reached;
-  for (const auto& x : r_.reachability) reached.push_back(x.reached ? 1 : 0);
+  for (const auto& x : out.reachability) reached.push_back(x.reached ? 1 : 0);
   reached.push_back(budget_.peak_rss());
   reached = collect(std::move(reached), Op::Max);
-  for (std::size_t i = 0; i < r_.reachability.size(); ++i) r_.reachability[i].reached = reached[i] != 0;
-  r_.peak_rss_bytes = reached.back();
-  for (const auto& [slot, where] : violations()) r_.violations.push_back({monitor_.name(slot), path_to(where)});
-  r_.seconds = budget_.seconds();
-  r_.verdict = final_verdict(r_);
-  return std::move(r_);
+  for (std::size_t i = 0; i < out.reachability.size(); ++i) out.reachability[i].reached = reached[i] != 0;
+  out.peak_rss_bytes = reached.back();
+  for (const auto& [slot, where] : violations()) out.violations.push_back({monitor_.name(slot), path_to(where)});
+  out.seconds = budget_.seconds();
+  out.verdict = final_verdict(out);
+  return out;
 }
 
 // The violations to report, chosen over every rank: per property the least

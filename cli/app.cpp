@@ -81,7 +81,7 @@ void add_check_flags(CLI::App* cmd, CheckFlags& f) {
                 "search on the ranks of mpirun -np K, each owning a share of the states (implied under mpirun; needs an agree built with MPI)");
   cmd->add_option("--peer-timeout", f.peer_timeout,
                   "a distributed search ends as incomplete when a rank hears nothing from the others for SECONDS (default 60)")
-      ->check(number_in(0.1, 1e6, "seconds"))->type_name("SECONDS");
+      ->check(number_in(1, 1e6, "seconds"))->type_name("SECONDS");
   cmd->add_option("--search", f.search, "bfs (shortest counterexamples), dfs (less memory) or tree (tree-shaped protocols, their default)")
       ->check(CLI::IsMember({"bfs", "dfs", "tree"}).description(""))->type_name("bfs|dfs|tree");
   cmd->add_flag("--exact", f.exact, "store full states instead of 64-bit fingerprints");

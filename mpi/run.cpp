@@ -22,7 +22,7 @@ class Prefixed final : public std::streambuf {
 
  private:
   int overflow(int c) override {
-    if (c == traits_type::eof()) return 0;
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
     line_.push_back(static_cast<char>(c));
     if (c != '\n') return c;
     const std::string out = prefix_ + line_;

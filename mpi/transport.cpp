@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ namespace {
 
 constexpr int kTag = 0x61;  // the search's batches; collectives have their own
 
+// A failed MPI call: thrown as TransportError (and the transport that made it
+// is troubled: MpiTransport::ok).
 void ok(int code, const char* what) {
   if (code == MPI_SUCCESS) return;
   char text[MPI_MAX_ERROR_STRING];
@@ -51,13 +54,7 @@ class MpiTransport final : public checker::Transport {
     MPI_Comm_free(&node);
   }
   ~MpiTransport() override {
-    if (troubled()) return;  // a peer may be gone: freeing could wait for it
-    try {
-      flush();
-    } catch (...) {
-      return;
-    }
-    MPI_Comm_free(&comm_);
+    if (!troubled()) MPI_Comm_free(&comm_);  // else a peer may be gone: freeing could wait for it
   }
   [[nodiscard]] int rank() const override { return rank_; }
   [[nodiscard]] int size() const override { return size_; }
@@ -67,7 +64,9 @@ class MpiTransport final : public checker::Transport {
     patience_ = patience;
     grace_ = grace;
     interrupt_ = interrupt;
+    stopping_.reset();
   }
+  [[nodiscard]] double patience() const { return patience_ + grace_; }
   // Whether a wait was cut short (a lost rank, an interruption): MPI may then
   // hang in MPI_Finalize, so Session::finish leaves without it.
   [[nodiscard]] bool troubled() const { return troubled_ || (interrupt_ != nullptr && interrupt_->load()); }
@@ -87,11 +86,18 @@ class MpiTransport final : public checker::Transport {
     };
     await(arrived, "a batch from another rank");
     if (!flag) return std::nullopt;
+    // Matched here, received without blocking: a batch larger than MPI's
+    // eager limit needs its sender until the last byte, and it may be gone.
+    MPI_Message matched = MPI_MESSAGE_NULL;
+    ok(MPI_Improbe(st.MPI_SOURCE, kTag, comm_, &flag, &matched, &st), "MPI_Improbe");
+    if (!flag) return std::nullopt;
     int n = 0;
     ok(MPI_Get_count(&st, MPI_BYTE, &n), "MPI_Get_count");
-    Message m{st.MPI_SOURCE, std::string(static_cast<std::size_t>(n), '\0')};
-    ok(MPI_Recv(m.bytes.data(), n, MPI_BYTE, st.MPI_SOURCE, kTag, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
-    return m;
+    auto buf = std::make_shared<std::string>(static_cast<std::size_t>(n), '\0');
+    MPI_Request r = MPI_REQUEST_NULL;
+    ok(MPI_Imrecv(buf->data(), n, MPI_BYTE, &matched, &r), "MPI_Imrecv");
+    complete(r, buf, "a batch from another rank");
+    return Message{st.MPI_SOURCE, std::move(*buf)};
   }
   void flush() override {
     for (auto& p : pending_) complete(p.request, nullptr, "a send to another rank");
@@ -138,6 +144,12 @@ class MpiTransport final : public checker::Transport {
   // bound (bound_waits). Open MPI reports no error for a dead peer: its
   // requests stay pending, so the bound and mpirun's SIGTERM are how a rank
   // learns of it.
+  // As ::ok, and a failed call leaves this transport troubled.
+  void ok(int code, const char* what) {
+    if (code != MPI_SUCCESS) troubled_ = true;
+    mpi::ok(code, what);
+  }
+
   template <class Done>
   void await(Done done, const char* what) {
     using Clock = std::chrono::steady_clock;
@@ -214,16 +226,18 @@ Session::~Session() {
 }
 
 int Session::finish(int code, double seconds) {
-  // After a lost rank or an interruption, mpirun is ending the job (it sends
-  // SIGTERM, then SIGKILL a second later): MPI_Finalize would hang until then.
-  const bool troubled = impl_->transport->troubled();
-  if (troubled) {
-    std::fflush(nullptr);
-    if (code == 0) code = 3;
-  }
-  // Rank 0, which has written the report, need not wait long for ranks that
-  // may be gone; the others wait for it to write the report.
-  if (troubled && rank() == 0) seconds = std::min(seconds, 2.0);
+  // Whatever happens next (mpirun's SIGTERM, MPI_Abort), the report is out.
+  std::fflush(nullptr);
+  std::cerr.flush();
+  MpiTransport& t = *impl_->transport;
+  // After a troubled wait (a lost rank, an interruption: mpirun may be ending
+  // the job, SIGTERM then SIGKILL a second later) or an incomplete or failed
+  // run, MPI_Finalize could hang on requests that never end: leave without it.
+  const bool leave = t.troubled() || (code != 0 && code != 1);
+  // A rank with an error of its own gets here while the others still wait on
+  // it; they give up within their patience and report: wait longer than that.
+  // Rank 0 after a troubled wait has reported already.
+  seconds = t.troubled() && t.rank() == 0 ? std::min(seconds, 2.0) : std::max(seconds, t.patience() + 5);
   MPI_Request everyone = MPI_REQUEST_NULL;
   int done = 0;
   if (MPI_Ibarrier(MPI_COMM_WORLD, &everyone) == MPI_SUCCESS) {
@@ -232,7 +246,7 @@ int Session::finish(int code, double seconds) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   if (!done) MPI_Abort(MPI_COMM_WORLD, code == 0 ? 3 : code);  // does not return
-  if (troubled) ::_exit(code);  // every rank is here: rank 0 has written its report
+  if (leave) ::_exit(code);  // every rank is here: rank 0 has written its report
   return code;
 }
 

@@ -34,15 +34,14 @@ class Session {
   [[nodiscard]] int rank() const;
   [[nodiscard]] int size() const;
   checker::Transport& transport();
-  // Ends agree's part in MPI with exit code `code`: when every rank gets here
-  // within `seconds`, returns `code` (the destructor then finalises MPI);
-  // otherwise some rank is still in the search, waiting for this one (an
-  // error met on this rank alone), or is gone, and MPI_Abort ends every rank
-  // with `code` (3 for 0). Without it, this rank's MPI_Finalize would wait
-  // for ranks that wait for it. After a wait of the search was cut short (a
-  // lost rank, an interruption; Transport::bound_waits), MPI_Finalize could
-  // hang as well: the process then flushes its output and ends here, with
-  // `code` (3 for 0), once every rank has come or MPI_Abort has ended them.
+  // Ends agree's part in MPI with exit code `code`, once every rank has come
+  // here: after a clean run (0 or 1) it returns `code` and the destructor
+  // finalises MPI; after an incomplete or failed run, or a wait cut short (a
+  // lost rank, an interruption: Transport::bound_waits), MPI_Finalize could
+  // hang, so the process flushes its output and ends here with `code`. A rank
+  // that waits longer than `seconds` (at least the transport's patience and
+  // 5 s more: a rank with an error of its own comes while the others still
+  // wait on it) ends every rank with MPI_Abort(`code`, or 3 for 0).
   int finish(int code, double seconds = 10);
 
  private:

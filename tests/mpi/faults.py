@@ -130,8 +130,14 @@ def case(agree, launcher, env, how):
         if report is None:
             problems.append(f"{how}: rank 0 wrote no JSON report (mpirun exit {mpirun.returncode}); stderr: {err.strip()[-400:]}")
             return problems
-        if report.get("verdict") != "incomplete" or report.get("cut") not in CUTS:
-            problems.append(f"{how}: verdict {report.get('verdict')}, cut {report.get('cut')}: not an incomplete run")
+        want = ("lost-rank",) if how in ("kill", "stop") else CUTS  # a rank gone cannot finish a level
+        if report.get("verdict") != "incomplete" or report.get("cut") not in want:
+            problems.append(f"{how}: verdict {report.get('verdict')}, cut {report.get('cut')}: not {' or '.join(want)}")
+        if report.get("cut") == "interrupted":  # every rank finished the level: the per-rank figures add up
+            per = report.get("ranks", [])
+            if len(per) != RANKS or sum(r["states"] for r in per) != report["distinct_states"] or \
+                    sum(r["bytes_sent"] for r in per) != sum(r["bytes_received"] for r in per):
+                problems.append(f"{how}: the per-rank figures do not add up: {per}")
         if how in ("kill", "stop") and report.get("cut") == "lost-rank":
             depth = report["depth"]
             want = one_process(agree, depth, env)
