@@ -72,6 +72,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -80,6 +81,7 @@
 #include "agree/checker/search_common.hpp"
 #include "agree/checker/store.hpp"
 #include "agree/checker/transport.hpp"
+#include "agree/checker/varint.hpp"
 
 namespace agree::checker {
 
@@ -89,21 +91,10 @@ inline int owner_of(Fingerprint fp, int ranks) {
   return static_cast<int>((static_cast<unsigned __int128>(fp) * static_cast<unsigned>(ranks)) >> 64);
 }
 
-inline void put_u64(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
+inline void put_u64(std::string& out, std::uint64_t v) { varint::put(out, v); }
 
 inline std::uint64_t get_u64(std::string_view in, std::size_t& at) {
-  std::uint64_t v = 0;
-  for (int shift = 0; shift < 64 && at < in.size(); shift += 7) {
-    const auto byte = static_cast<unsigned char>(in[at++]);
-    v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-    if (byte < 0x80) return v;
-  }
+  if (const auto v = varint::get(in, at)) return *v;
   throw TransportError("distributed search: a malformed message from another rank");
 }
 
@@ -233,18 +224,29 @@ class DistributedBfs {
   // on some rank, or --max-states reached.
   bool stop_levels() {
     const auto v = collect({violated_ && !o_.keep_going ? 1u : 0u, static_cast<std::uint64_t>(cut_)}, Transport::Op::Max);
-    std::vector<std::uint64_t> so_far{store_.size(), transitions_, terminal_states_, store_.bytes()};
-    so_far.insert(so_far.end(), fired_.begin(), fired_.end());
-    const auto sums = collect(std::move(so_far), Transport::Op::Sum);
-    r_.distinct_states = sums[0];  // the figures so far, should a rank be lost later (lost())
-    r_.transitions = sums[1];
-    r_.terminal_states = sums[2];
-    r_.store_bytes = sums[3];
-    for (std::size_t k = 0; k < fired_.size(); ++k) r_.fired[k].second = sums[4 + k];
+    const auto sums = collect(figures(), Transport::Op::Sum);
+    fill(sums, r_);  // the figures so far, should a rank be lost later (lost())
     r_.depth = depth_;
     if (v[1] != 0) r_.cut = static_cast<Cut>(v[1]);
     else if (o_.max_states && sums[0] >= o_.max_states) r_.cut = Cut::MaxStates;
     return v[0] != 0 || r_.cut != Cut::None;
+  }
+
+  // This rank's running figures, in the order fill() reads their sums.
+  [[nodiscard]] std::vector<std::uint64_t> figures() const {
+    std::vector<std::uint64_t> v{store_.size(), transitions_, terminal_states_, store_.collisions(), store_.bytes()};
+    v.insert(v.end(), fired_.begin(), fired_.end());
+    return v;
+  }
+  // The sums over every rank of figures() into `r`; returns where they end in `sums`.
+  std::size_t fill(const std::vector<std::uint64_t>& sums, Report& r) const {
+    r.distinct_states = sums[0];
+    r.transitions = sums[1];
+    r.terminal_states = sums[2];
+    r.collisions = sums[3];
+    r.store_bytes = sums[4];
+    for (std::size_t k = 0; k < fired_.size(); ++k) r.fired[k].second = sums[5 + k];
+    return 5 + fired_.size();
   }
 
   void expand_level() {

@@ -16,8 +16,7 @@ Report DistributedBfs<P, Store, Codec>::finish() {
   // of the last complete level (lost()).
   Report out = r_;
   if (const auto c = static_cast<Cut>(collect({static_cast<std::uint64_t>(cut_)}, Op::Max)[0]); out.cut == Cut::None) out.cut = c;
-  std::vector<std::uint64_t> sums{store_.size(), transitions_, terminal_states_, store_.collisions(), store_.bytes()};
-  sums.insert(sums.end(), fired_.begin(), fired_.end());
+  auto sums = figures();
   // Each rank's own figures, in its own slots of a sum.
   const std::size_t mine = sums.size() + 4 * static_cast<std::size_t>(me_);
   sums.resize(sums.size() + 4 * static_cast<std::size_t>(k_), 0);
@@ -26,14 +25,9 @@ Report DistributedBfs<P, Store, Codec>::finish() {
   sums[mine + 2] = received_;
   sums[mine + 3] = static_cast<std::uint64_t>(waiting_ * 1e6);
   sums = collect(std::move(sums), Op::Sum);
-  out.distinct_states = sums[0];
-  out.transitions = sums[1];
-  out.terminal_states = sums[2];
-  out.collisions = sums[3];
-  out.store_bytes = sums[4];
-  for (std::size_t k = 0; k < fired_.size(); ++k) out.fired[k].second = sums[5 + k];
+  const std::size_t ranks = fill(sums, out);
   for (int k = 0; k < k_; ++k) {
-    const std::size_t at = 5 + fired_.size() + 4 * static_cast<std::size_t>(k);
+    const std::size_t at = ranks + 4 * static_cast<std::size_t>(k);
     out.ranks.push_back({sums[at], sums[at + 1], sums[at + 2], static_cast<double>(sums[at + 3]) / 1e6});
   }
   monitor_.report(out);

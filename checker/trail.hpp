@@ -35,6 +35,7 @@
 
 #include "agree/checker/checkpoint.hpp"
 #include "agree/checker/options.hpp"
+#include "agree/checker/varint.hpp"
 
 namespace agree::checker {
 
@@ -179,20 +180,9 @@ class Trail {
     std::vector<Stored> parts;
   };
 
-  static void put_varint(std::string& out, std::uint64_t v) {
-    while (v >= 0x80) {
-      out.push_back(static_cast<char>(v | 0x80));
-      v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-  }
+  static void put_varint(std::string& out, std::uint64_t v) { varint::put(out, v); }
   static std::uint64_t get_varint(const std::string& in, std::size_t& at) {
-    std::uint64_t v = 0;
-    for (int shift = 0; shift < 64 && at < in.size(); shift += 7) {
-      const auto byte = static_cast<unsigned char>(in[at++]);
-      v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if (byte < 0x80) return v;
-    }
+    if (const auto v = varint::get(in, at)) return *v;
     throw std::runtime_error("the trail file is corrupt");
   }
 

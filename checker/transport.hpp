@@ -76,9 +76,7 @@ class Transport {
 // take part in every collective.
 class LocalRanks {
  public:
-  explicit LocalRanks(int k) : inbox_(static_cast<std::size_t>(k)), slots_(static_cast<std::size_t>(k)), sync_(k) {
-    if (k < 1) throw std::invalid_argument("LocalRanks: at least one rank");
-  }
+  explicit LocalRanks(int k) : inbox_(checked(k)), slots_(checked(k)), sync_(k) {}
   LocalRanks(const LocalRanks&) = delete;
   LocalRanks& operator=(const LocalRanks&) = delete;
 
@@ -87,6 +85,11 @@ class LocalRanks {
   std::unique_ptr<Transport> transport(int r) { return std::make_unique<Rank>(*this, r); }
 
  private:
+  // Checked before any member is built: a negative k would ask for 2^64 inboxes.
+  static std::size_t checked(int k) {
+    if (k < 1) throw std::invalid_argument("LocalRanks: at least one rank");
+    return static_cast<std::size_t>(k);
+  }
   struct Inbox {
     std::mutex m;
     std::condition_variable ready;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <streambuf>
 #include <string>
 #include <utility>
@@ -41,7 +42,15 @@ int run(int argc, char** argv, const std::function<int(int, char**, checker::Tra
   bool distributed = launched();
   for (int i = 1; i < argc; ++i) distributed = distributed || std::strcmp(argv[i], "--distributed") == 0;
   if (!distributed) return body(argc, argv, nullptr);
-  Session mpi(argc, argv);
+  std::optional<Session> session;
+  try {
+    session.emplace(argc, argv);
+  } catch (const checker::TransportError& e) {  // MPI would not start, or not with the threads we need
+    const char* slash = argc > 0 ? std::strrchr(argv[0], '/') : nullptr;
+    std::cerr << (slash ? slash + 1 : argc > 0 ? argv[0] : "agree") << ": error: " << e.what() << '\n';
+    return 2;
+  }
+  Session& mpi = *session;
   if (mpi.rank() != 0) {
     if (!std::freopen("/dev/null", "w", stdout)) return mpi.finish(2);
     // Never freed: std::cerr may write through it until the process ends.

@@ -17,7 +17,9 @@
 // Rank 0 keeps its stdout; the others send theirs to /dev/null and mark each
 // line they write to std::cerr "[rank K] ". Otherwise it calls body with
 // nullptr and returns what it returns. `body` should not throw
-// (agree::cli::main does not).
+// (agree::cli::main does not). If MPI cannot start, or gives less than
+// MPI_THREAD_FUNNELED, run() writes one line "PROGRAM: error: ..." to stderr
+// and returns 2 without calling body.
 #pragma once
 
 #include <functional>

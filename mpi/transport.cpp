@@ -213,6 +213,13 @@ struct Session::Impl {
 Session::Session(int& argc, char**& argv) : impl_(std::make_unique<Impl>()) {
   int provided = 0;
   ok(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  // Only the main thread calls MPI, but the process has others (the search's
+  // workers, the signal watcher): an MPI without FUNNELED may not allow that.
+  if (provided < MPI_THREAD_FUNNELED) {
+    MPI_Finalize();
+    throw checker::TransportError("MPI provides thread level " + std::to_string(provided) +
+                         "; the distributed search needs MPI_THREAD_FUNNELED (" + std::to_string(MPI_THREAD_FUNNELED) + ")");
+  }
   impl_->transport = std::make_unique<MpiTransport>();
 }
 

@@ -92,7 +92,7 @@ void same_on_k_ranks(const std::string& settings, Reduce reduce = Reduce::None, 
   // violating state by depth and fingerprint); under symmetry the concrete
   // run, and so its last state, may be another member of the orbit.
   std::vector<std::pair<std::string, typename M::State>> first_ends;
-  const auto ends = [&](const Result& r) {
+  const auto ends = [&, &p = p](const Result& r) {  // &p = p: clang 14 cannot capture a structured binding
     std::vector<std::pair<std::string, typename M::State>> out;
     for (const Trace& t : r.traces)
       out.emplace_back(t.property, counterexamples::rebuild(p, counterexamples::path_of(p, t, "trace")).back().state);
@@ -225,6 +225,8 @@ TEST_CASE("distributed search: limits end every rank as incomplete; what it cann
 // The default memory limit, 90% of the machine's memory, is divided among the
 // ranks that share the machine; --memory-limit stays per rank.
 TEST_CASE("distributed search: the ranks on one machine share its default memory limit", "[distributed]") {
+  CHECK_THROWS_AS(checker::LocalRanks(0), std::invalid_argument);
+  CHECK_THROWS_AS(checker::LocalRanks(-1), std::invalid_argument);  // not 2^64 inboxes first
   checker::LocalRanks four(4);
   CHECK(four.transport(2)->local_size() == 4);
   const std::uint64_t most = checker::physical_memory_bytes() / 10 * 9;

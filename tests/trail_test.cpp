@@ -4,9 +4,12 @@
 #include <rapidcheck/catch.h>
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "agree/checker/trail.hpp"
+#include "agree/checker/varint.hpp"
 
 using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
@@ -110,4 +113,32 @@ TEST_CASE("trail: a path climbs through the parents, level by level", "[trail]")
   CHECK(trail.path_to(1, 1).actions == std::vector<std::uint32_t>{6});
   CHECK(trail.path_to(1, 1).init == 0);
   CHECK_THROWS(trail.path_to(1, 3));
+}
+
+TEST_CASE("varint: LEB128 as published, round trips, and a truncated or overlong one refused", "[trail]") {
+  // 300 is AC 02, the example of the LEB128 and Protocol Buffers documentation.
+  std::string out;
+  checker::varint::put(out, 300);
+  CHECK(out == std::string("\xAC\x02"));
+  out.clear();
+  checker::varint::put(out, 127);
+  checker::varint::put(out, 128);
+  checker::varint::put(out, UINT64_MAX);
+  CHECK(out.size() == 1 + 2 + 10);  // ceil(64 / 7) = 10 bytes for the largest
+  std::size_t at = 0;
+  CHECK(checker::varint::get(out, at) == std::optional<std::uint64_t>(127));
+  CHECK(checker::varint::get(out, at) == std::optional<std::uint64_t>(128));
+  CHECK(checker::varint::get(out, at) == std::optional<std::uint64_t>(UINT64_MAX));
+  CHECK(at == out.size());
+  at = 0;
+  CHECK_FALSE(checker::varint::get(std::string("\x80\x80"), at));  // ends inside
+  at = 0;
+  CHECK_FALSE(checker::varint::get(std::string(11, '\xff'), at));    // past 64 bits
+  rc::prop("any value reads back", [](std::uint64_t v) {
+    std::string bytes;
+    checker::varint::put(bytes, v);
+    std::size_t i = 0;
+    RC_ASSERT(checker::varint::get(bytes, i) == std::optional<std::uint64_t>(v));
+    RC_ASSERT(i == bytes.size());
+  });
 }
