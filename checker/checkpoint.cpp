@@ -32,6 +32,24 @@ void check_checkpoint_options(const Options& o, std::string_view search) {
   if (o.exact) throw std::invalid_argument(std::string(flag) + " is not available with --exact (fingerprints only)");
 }
 
+std::string rank_checkpoint_path(const std::string& path, int rank, int ranks) {
+  return path + ".rank-" + std::to_string(rank) + "-of-" + std::to_string(ranks);
+}
+
+int checkpoint_ranks(const std::string& path) {
+  const std::filesystem::path p(path);
+  const std::filesystem::path dir = p.parent_path().empty() ? std::filesystem::path(".") : p.parent_path();
+  const std::string prefix = p.filename().string() + ".rank-0-of-";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string k = name.substr(prefix.size());
+    if (!k.empty() && k.size() < 6 && k.find_first_not_of("0123456789") == std::string::npos) return std::stoi(k);
+  }
+  return 0;
+}
+
 void check_checkpoint_writable(const std::string& path) {
   const std::string probe = path + ".tmp-" + std::to_string(::getpid());
   std::FILE* f = std::fopen(probe.c_str(), "wb");
@@ -79,13 +97,16 @@ void CheckpointWriter::identity(const CheckpointIdentity& id) {
   for (const auto& p : id.properties) str(p);
 }
 
-void CheckpointWriter::commit() {
+void CheckpointWriter::prepare() {
   const std::uint64_t sum = XXH3_64bits_digest(static_cast<XXH3_state_t*>(hash_));
   if (std::fwrite(&sum, sizeof sum, 1, file_) != 1 || std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0)
     throw std::runtime_error("cannot write " + tmp_ + ": " + errno_text());
   const int rc = std::fclose(file_);
   file_ = nullptr;
   if (rc != 0) throw std::runtime_error("cannot write " + tmp_ + ": " + errno_text());
+}
+
+void CheckpointWriter::publish() {
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
     throw std::runtime_error("cannot rename " + tmp_ + " to " + path_ + ": " + errno_text());
   committed_ = true;

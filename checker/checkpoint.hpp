@@ -1,6 +1,7 @@
 // checker/checkpoint.hpp — the breadth-first search saved to a file, so that a
 // run of hours survives a reboot, a Ctrl-C or a time limit (--checkpoint,
-// --resume; the search side is in checker/bfs.hpp).
+// --resume; the search side is in checker/bfs.hpp, and for the distributed
+// search, one such file per rank, in checker/distributed_checkpoint.hpp).
 //
 // The file is binary, little-endian as the machine writes it:
 //
@@ -51,6 +52,13 @@ struct CheckpointIdentity {
   std::vector<std::string> properties;  // checked ones, then reachability ones, in order
 };
 
+// The checkpoint file of rank `rank` of `ranks` (the distributed search):
+// PATH.rank-R-of-K.
+std::string rank_checkpoint_path(const std::string& path, int rank, int ranks);
+// How many ranks wrote the checkpoint files PATH.rank-0-of-K found beside
+// `path` (0: none), for a resume started with another number of ranks.
+int checkpoint_ranks(const std::string& path);
+
 // Refuses options a checkpoint cannot serve (DFS, tree search, --exact).
 void check_checkpoint_options(const Options& o, std::string_view search);
 // Fails early (std::invalid_argument) if no checkpoint can be written beside `path`.
@@ -71,7 +79,15 @@ class CheckpointWriter {
   }
   void identity(const CheckpointIdentity& id);
   // Checksum, flush, fsync, rename over the target. Throws std::runtime_error.
-  void commit();
+  void commit() {
+    prepare();
+    publish();
+  }
+  // commit() in two steps, for a set of files that must change together (the
+  // distributed search's, one per rank): prepare() makes the new file whole on
+  // disk beside the target, publish() renames it over the target.
+  void prepare();
+  void publish();
   [[nodiscard]] std::uint64_t written() const { return written_; }
 
  private:

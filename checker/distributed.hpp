@@ -62,8 +62,11 @@
 // sends the others SIGTERM (the interrupt here) a second after the death,
 // and SIGKILL a second later.
 //
+// Checkpoints: one file per rank, saved together or not at all
+// (distributed_checkpoint.hpp).
+//
 // Not here yet: threads inside a rank (each rank expands on one thread),
-// checkpoints, the liveness check, and the parent edges on disk (they are in
+// the liveness check, and the parent edges on disk (they are in
 // memory, 16 bytes a state).
 #pragma once
 
@@ -76,6 +79,7 @@
 #include <tuple>
 #include <vector>
 
+#include "agree/checker/checkpoint.hpp"
 #include "agree/checker/codec.hpp"
 #include "agree/checker/por.hpp"
 #include "agree/checker/search_common.hpp"
@@ -162,21 +166,44 @@ class DistributedBfs {
   // Seconds to stop together once interrupted: mpirun sends SIGKILL a second
   // after its SIGTERM, and rank 0 must have reported by then.
   static constexpr double kGrace = 0.3;
+  static constexpr double kSaveGrace = 10;
   using Clock = std::chrono::steady_clock;
 
   Report search() {
-    start();
-    for (;;) {
-      if (collect({next_.size()}, Transport::Op::Sum)[0] == 0) break;
-      cur_ = std::move(next_);
-      next_ = {};
-      if (stop_levels()) break;
+    begin_checkpoints();
+    bool resumed = !o_.resume_path.empty();
+    if (resumed) resume();
+    else start();
+    bool cut_saved = false;
+    for (;; resumed = false) {
+      if (!resumed) {  // a resume goes on with the level it saved
+        if (collect({next_.size()}, Transport::Op::Sum)[0] == 0) break;
+        cur_ = std::move(next_);
+        next_ = {};
+        from_ = 0;
+        if (stop_levels()) {
+          // --max-states, which every rank sees here: a level's start, saved as such.
+          if (checkpointing_ && r_.cut == Cut::MaxStates && !cut_saved) save();
+          break;
+        }
+      }
       r_.depth = depth_;
       if (o_.max_depth && depth_ >= o_.max_depth) {
         last_level_terminals();
         break;
       }
+      if (!resumed && save_due()) save();
       expand_level();
+      // A rank cut short (or stopped by one that was) may have left part of
+      // its level: saved with the rest, the search can go on from there.
+      if (checkpointing_ && collect({cut_ != Cut::None || peer_cut_ ? 1u : 0u}, Transport::Op::Max)[0] != 0) {
+        // After Ctrl-C the waits have kGrace in all; writing the files takes
+        // longer. (Under mpirun, its SIGKILL may still come first: a second
+        // after its SIGTERM by default. The previous save then stands.)
+        if (o_.interrupt && o_.interrupt->load()) t_.bound_waits(o_.peer_timeout, kSaveGrace, o_.interrupt);
+        save();
+        cut_saved = true;
+      }
       ++depth_;
     }
     return finish();
@@ -249,13 +276,15 @@ class DistributedBfs {
     return 5 + fired_.size();
   }
 
+  // The states of cur_ from from_ on; from_ ends at the first one left (a cut).
   void expand_level() {
     const detail::RankLevel& level = cur_;
-    edges_.emplace_back();
+    if (edges_.size() == depth_ + 1) edges_.emplace_back();  // else resumed: the next level's edges so far
     lasts_ = 0;
     std::vector<Action> actions;
     auto beat = Clock::now();  // when this rank last sent every peer a batch
-    for (std::uint64_t h = 0; h < level.size() && cut_ == Cut::None && !peer_cut_; ++h) {
+    std::uint64_t h = from_;
+    for (; h < level.size() && cut_ == Cut::None && !peer_cut_; ++h) {
       if constexpr (kPackedSteps) {
         packed_successors(level.state(h), h);
       } else {
@@ -275,6 +304,7 @@ class DistributedBfs {
       }
       if (const Cut c = budget_.check(store_.size(), depth_, level.size() - h); c != Cut::None) cut_ = c;
     }
+    from_ = h;
     end_level();
   }
 
@@ -315,74 +345,12 @@ class DistributedBfs {
     route(bytes, h, k);
   }
 
-  // Successor `bytes` of state h by action k: looked up here, or batched for its owner.
-  void route(std::string_view bytes, std::uint64_t h, std::uint32_t k) {
-    const Fingerprint fp = Codec::key(bytes);
-    const int to = detail::owner_of(fp, k_);
-    if (to == me_) return discover(bytes, fp, static_cast<std::uint32_t>(me_), h, k);
-    std::string& batch = out_[static_cast<std::size_t>(to)];
-    if (batch.empty()) batch.push_back(kData);
-    detail::put_u64(batch, h);
-    detail::put_u64(batch, k);
-    if constexpr (Codec::kWidth == 0) detail::put_u64(batch, bytes.size());  // a packed word needs no length
-    batch.append(bytes);
-    if (batch.size() >= kBatchBytes) send(to, kData);
-  }
-
-  // A successor this rank owns, from rank `from`'s state `parent` by action `choice`.
-  void discover(std::string_view bytes, Fingerprint fp, std::uint32_t from, std::uint64_t parent, std::uint32_t choice) {
-    if (!store_.insert(fp, bytes)) return;
-    detail::RankLevel& next = next_;
-    next.add(bytes);
-    edges_.back().push_back({from, choice, parent});
-    const State t = codec_.decode(bytes);
-    if (monitor_.on_discover(t, [&] { return Where{depth_ + 1, fp, depth_ + 1, next.size() - 1, static_cast<std::uint64_t>(me_)}; }))
-      violated_ = true;
-  }
-
-  void send(int to, char kind) {
-    std::string& batch = out_[static_cast<std::size_t>(to)];
-    if (batch.empty()) batch.push_back(kind);
-    batch[0] = kind;
-    sent_ += batch.size();
-    t_.send(to, std::move(batch));
-    batch = {};
-  }
-
-  // The batches that have arrived (with `wait`, at least one); returns how many were last ones.
-  int take_in(bool wait) {
-    int last = 0;
-    while (auto m = t_.receive(wait)) {
-      wait = false;
-      received_ += m->bytes.size();
-      const std::string_view in = m->bytes;
-      if (in.empty() || (in[0] != kData && in[0] != kLast && in[0] != kCutLast))
-        throw TransportError("distributed search: a malformed message from another rank");
-      last += in[0] != kData;
-      peer_cut_ = peer_cut_ || in[0] == kCutLast;
-      for (std::size_t at = 1; at < in.size();) {
-        const std::uint64_t parent = detail::get_u64(in, at);
-        const auto choice = static_cast<std::uint32_t>(detail::get_u64(in, at));
-        const std::uint64_t len = Codec::kWidth ? Codec::kWidth : detail::get_u64(in, at);
-        if (len > in.size() - at) throw TransportError("distributed search: a malformed message from another rank");
-        const std::string_view bytes = in.substr(at, len);
-        at += len;
-        if (!codec_.valid(bytes)) throw TransportError("distributed search: a state from another rank does not decode");
-        discover(bytes, Codec::key(bytes), static_cast<std::uint32_t>(m->from), parent, choice);
-      }
-    }
-    return last;
-  }
-
-  // Every peer gets its last batch of the level; this rank takes in until it has every peer's.
-  void end_level() {
-    for (int to = 0; to < k_; ++to)
-      if (to != me_) send(to, cut_ != Cut::None ? kCutLast : kLast);
-    const auto t0 = std::chrono::steady_clock::now();
-    while (lasts_ < k_ - 1) lasts_ += take_in(true);
-    t_.flush();
-    waiting_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  }
+  // The exchange of successors between ranks (distributed_exchange.hpp).
+  void route(std::string_view bytes, std::uint64_t h, std::uint32_t k);
+  void discover(std::string_view bytes, Fingerprint fp, std::uint32_t from, std::uint64_t parent, std::uint32_t choice);
+  void send(int to, char kind);
+  int take_in(bool wait);
+  void end_level();
 
   std::vector<std::uint64_t> collect(std::vector<std::uint64_t> v, Transport::Op op) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -407,6 +375,15 @@ class DistributedBfs {
   }
 
   Report finish();
+  // Checkpoints (distributed_checkpoint.hpp).
+  void begin_checkpoints();
+  void together(const std::string& why, const std::string& others);
+  bool save_due();
+  void save();
+  void resume();
+  void load();
+  void read(CheckpointReader& in);
+  void check_parents();
   std::vector<std::pair<std::size_t, Where>> violations();
   Path path_to(Where w);
 
@@ -433,8 +410,18 @@ class DistributedBfs {
   // How often a rank that expands sends each peer a batch: well within their patience.
   const std::chrono::duration<double> beat_every_{std::min(1.0, o_.peer_timeout / 4)};
   Cut cut_ = Cut::None;
+  std::uint64_t from_ = 0;  // the first state of cur_ not expanded yet
+  // Checkpoints: whether this run saves or resumes, what for, this run's id,
+  // the number of the last save published, when the next is due.
+  const bool checkpointing_ = !o_.checkpoint_path.empty() || !o_.resume_path.empty();
+  const std::string save_path_ = o_.checkpoint_path.empty() ? o_.resume_path : o_.checkpoint_path;
+  CheckpointIdentity identity_;
+  std::uint64_t run_id_ = 0, save_number_ = 0;
+  double next_save_ = 0;
 };
 
 }  // namespace agree::checker
 
+#include "agree/checker/distributed_checkpoint.hpp"
+#include "agree/checker/distributed_exchange.hpp"
 #include "agree/checker/distributed_paths.hpp"

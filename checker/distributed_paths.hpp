@@ -114,8 +114,7 @@ Path DistributedBfs<P, Store, Codec>::path_to(Where w) {
 // when the protocol can (model::Packable) and the options allow.
 template <model::Protocol P>
 Report distributed_bfs(const P& p, const Options& o) {
-  if (!o.checkpoint_path.empty() || !o.resume_path.empty())
-    throw std::invalid_argument("--checkpoint and --resume: not yet for the distributed search");
+  check_checkpoint_options(o, "bfs");
   if (o.exact) return DistributedBfs<P, ExactStore, VarCodec<P>>(p, o, *o.transport).run();
   if constexpr (model::Packable<P>)
     if (o.packed && p.packed_bits() > 0) return DistributedBfs<P, FingerprintStore, PackedCodec<P>>(p, o, *o.transport).run();

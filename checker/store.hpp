@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "agree/checker/fingerprint.hpp"
@@ -41,6 +42,12 @@ class FingerprintSet {
   }
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] std::size_t bytes() const { return slots_.size() * sizeof(Fingerprint); }
+  // Every fingerprint in the set, in table order (a checkpoint writes them).
+  template <class F>
+  void for_each(F&& f) const {
+    for (const Fingerprint fp : slots_)
+      if (fp != 0) f(fp);
+  }
 
  private:
   bool place(std::vector<Fingerprint>& table, Fingerprint fp) {
@@ -72,6 +79,10 @@ class FingerprintStore {
   [[nodiscard]] std::size_t size() const { return set_.size(); }
   [[nodiscard]] std::size_t bytes() const { return set_.bytes(); }
   [[nodiscard]] std::uint64_t collisions() const { return 0; }
+  template <class F>
+  void for_each(F&& f) const {
+    set_.for_each(std::forward<F>(f));
+  }
 
  private:
   FingerprintSet set_;

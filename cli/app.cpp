@@ -46,8 +46,11 @@ std::atomic<bool> g_interrupted{false};
 bool g_parse_only = false;
 // Set by set_transport(): the check command's search runs on these ranks.
 checker::Transport* g_transport = nullptr;
-// The first SIGINT/SIGTERM stops the search cleanly; a second one, if the
-// user will not wait, ends the process at once (trace files are atomic).
+// The first SIGINT/SIGTERM/SIGUSR1 stops the search cleanly; a second one, if
+// the user will not wait, ends the process at once (trace files are atomic).
+// SIGUSR1 is for mpirun, which forwards it to every rank as it is, where it
+// turns SIGINT into SIGTERM followed by SIGKILL a second later: a stop with a
+// checkpoint of many seconds to write has no deadline that way.
 extern "C" void on_signal(int sig) {
   if (g_interrupted.exchange(true)) {
     std::signal(sig, SIG_DFL);
@@ -188,8 +191,7 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
   o.notice = [primary](const std::string& line) {
     if (primary) std::cerr << (line.rfind("warning:", 0) == 0 ? "agree: " : "") << line << '\n';
   };
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  for (const int sig : {SIGINT, SIGTERM, SIGUSR1}) std::signal(sig, on_signal);
   cli::CheckResult r;
   try {
     r = e.check(params, o);
@@ -204,8 +206,7 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
     std::cerr << "agree: error: distributed search stopped: " << err.what() << '\n';
     return cli::kExitIncomplete;
   }
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  for (const int sig : {SIGINT, SIGTERM, SIGUSR1}) std::signal(sig, SIG_DFL);
   if (tty && r.report.seconds >= 1.0) std::fprintf(stderr, "\r\033[K");
 
   std::optional<std::string> trace_path;

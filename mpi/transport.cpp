@@ -66,7 +66,8 @@ class MpiTransport final : public checker::Transport {
     interrupt_ = interrupt;
     stopping_.reset();
   }
-  [[nodiscard]] double patience() const { return patience_ + grace_; }
+  // The longest a wait may take before it throws: the patience, and the grace once interrupted.
+  [[nodiscard]] double longest_wait() const { return patience_ + grace_; }
   // Whether a wait was cut short (a lost rank, an interruption): MPI may then
   // hang in MPI_Finalize, so Session::finish leaves without it.
   [[nodiscard]] bool troubled() const { return troubled_ || (interrupt_ != nullptr && interrupt_->load()); }
@@ -244,7 +245,7 @@ int Session::finish(int code, double seconds) {
   // A rank with an error of its own gets here while the others still wait on
   // it; they give up within their patience and report: wait longer than that.
   // Rank 0 after a troubled wait has reported already.
-  seconds = t.troubled() && t.rank() == 0 ? std::min(seconds, 2.0) : std::max(seconds, t.patience() + 5);
+  seconds = t.troubled() && t.rank() == 0 ? std::min(seconds, 2.0) : std::max(seconds, t.longest_wait() + 5);
   MPI_Request everyone = MPI_REQUEST_NULL;
   int done = 0;
   if (MPI_Ibarrier(MPI_COMM_WORLD, &everyone) == MPI_SUCCESS) {

@@ -28,36 +28,13 @@
 #include "agree/model/tokenring.hpp"
 #include "agree/model/twophase.hpp"
 #include "agree/model/vote.hpp"
+#include "distributed_util.hpp"
 #include "liveness_util.hpp"
 
 using namespace agree;
+using namespace agree::testing;
 
 namespace {
-
-template <class M>
-std::pair<M, std::string> made(const std::string& settings) {
-  model::Params params(model::param_specs_of<M>());
-  std::istringstream in(settings);
-  for (std::string word; in >> word;) params.set(word.substr(0, word.find('=')), word.substr(word.find('=') + 1));
-  return {model::make<M>(params), params.to_string()};
-}
-
-// Every rank's result of one search of p on k ranks (threads here).
-template <class M>
-std::vector<Result> on_ranks(const M& p, const Options& o, int k) {
-  checker::LocalRanks ranks(k);
-  std::vector<Result> got(static_cast<std::size_t>(k));
-  std::vector<std::thread> threads;
-  for (int r = 0; r < k; ++r)
-    threads.emplace_back([&, r] {
-      const auto t = ranks.transport(r);
-      Options mine = o;
-      mine.transport = t.get();
-      got[static_cast<std::size_t>(r)] = agree::check(p, mine);
-    });
-  for (auto& t : threads) t.join();
-  return got;
-}
 
 void same_figures(const Report& a, const Report& b) {
   CHECK(b.distinct_states == a.distinct_states);
@@ -211,9 +188,6 @@ TEST_CASE("distributed search: limits end every rank as incomplete; what it cann
   const auto t = one.transport(0);
   Options refused;
   refused.transport = t.get();
-  refused.checkpoint_path = "x.ckpt";
-  CHECK_THROWS_AS(agree::check(p, refused), std::invalid_argument);
-  refused.checkpoint_path.clear();
   refused.search = Search::Dfs;
   refused.search_chosen = true;
   CHECK_THROWS_AS(agree::check(p, refused), std::invalid_argument);

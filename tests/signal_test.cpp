@@ -1,4 +1,4 @@
-// Interrupting a running `agree check`: SIGINT/SIGTERM print the figures so
+// Interrupting a running `agree check`: SIGINT/SIGTERM/SIGUSR1 print the figures so
 // far and exit 3 (1 if a violation was already found, its trace written);
 // SIGKILL at any point leaves only complete traces, or none, in the trace dir.
 // Delays are random (seeded from Catch's --rng-seed) but every outcome they
@@ -46,8 +46,8 @@ int complete_traces_only(const std::string& dir) {
 
 }  // namespace
 
-TEST_CASE("signal: SIGINT and SIGTERM stop a check with its figures, exit 3", "[signal]") {
-  for (const int sig : {SIGINT, SIGTERM}) {
+TEST_CASE("signal: SIGINT, SIGTERM and SIGUSR1 (what mpirun forwards as it is) stop a check with its figures, exit 3", "[signal]") {
+  for (const int sig : {SIGINT, SIGTERM, SIGUSR1}) {
     const runbin::TempDir dir;
     // Runs for minutes uninterrupted; holds, so nothing is written.
     runbin::Child c(dir, {"check", "isis", "--procs", "4", "--msgs", "3", "--trace-dir", dir / "traces"});

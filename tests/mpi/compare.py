@@ -14,7 +14,9 @@ written per counterexample (rank 0 alone writes). Exit 0 when everything
 agrees, 1 otherwise (each disagreement on its own line). CTest runs it as
 "mpi: K ranks against one process" when agree is built with MPI.
 """
-import glob, json, os, shutil, subprocess, sys, tempfile
+import glob, json, os, subprocess, sys, tempfile
+
+from common import environment, launcher as find_launcher, ranks as on_ranks
 
 CONFIGS = [
     "sequencer --procs 3 --msgs 2",
@@ -43,13 +45,6 @@ CONFIGS = [
 FIGURES = ["verdict", "distinct_states", "transitions", "depth", "terminal_states", "cut"]
 
 
-def mpirun():
-    for name in ("mpirun", "mpiexec"):
-        if shutil.which(name):
-            return name
-    return None
-
-
 def run(cmd, env):
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
@@ -74,11 +69,11 @@ def main():
         return 2
     agree = sys.argv[1]
     ranks = [int(k) for k in sys.argv[2:]] or [2, 3, 4]
-    launcher = mpirun()
+    launcher = find_launcher()
     if launcher is None:
         print("mpi: no mpirun on PATH")
         return 1
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+    env = environment()
     bad = 0
     for config in CONFIGS:
         args = config.split()
@@ -91,7 +86,7 @@ def main():
             continue
         for k in ranks:
             with tempfile.TemporaryDirectory() as d:
-                cmd = [launcher, "--oversubscribe", "-np", str(k), agree, "check", *args, "--json", "--keep-going", "--trace-dir", d]
+                cmd = [*on_ranks(launcher, k), agree, "check", *args, "--json", "--keep-going", "--trace-dir", d]
                 code, got, err = run(cmd, env)
                 where = f"{config}, {k} ranks"
                 if got is None:

@@ -16,7 +16,10 @@ a few seconds, then:
 Every case must end within its bound (a watchdog kills the run otherwise and
 the case fails: the failure this test exists to catch is a hang); mpirun must
 exit non-zero; no rank may be left; rank 0's report must say the search was
-cut short ("cut": "lost-rank" or "interrupted", exit 3 of agree). The figures
+cut short ("cut": "lost-rank" or "interrupted", exit 3 of agree).
+A last case cuts a run with --time-limit and --checkpoint, resumes its files
+on fewer ranks (refused), on as many and stops it with SIGUSR1 (saved
+again), and on as many to the end (SPIN's count). The figures
 of a lost-rank report are those of the last level every rank finished: they
 must equal one process's run with --max-depth at that depth (its distinct
 states and transitions: a search to depth d finds the states at depth <= d and
@@ -24,7 +27,9 @@ fires the transitions of the states at depth < d). Exit 0 when every case
 passes, 1 otherwise. CTest runs it as "mpi: a lost rank" when agree is built
 with MPI.
 """
-import json, os, shutil, signal, subprocess, sys, tempfile, time
+import json, os, signal, subprocess, sys, tempfile, time
+
+from common import environment, launcher as find_launcher, ranks as on_ranks
 
 CONFIG = ["isis", "--procs", "3", "--msgs", "3", "--reduce", "none"]
 RANKS = 3
@@ -85,7 +90,7 @@ def case(agree, launcher, env, how):
     extra = ["--peer-timeout", "3"] if how == "stop" else []
     bound = 30 if how == "stop" else 15  # seconds from the fault to mpirun's exit
     with tempfile.TemporaryDirectory() as d:
-        cmd = [launcher, "--oversubscribe", "-np", str(RANKS), agree, "check", *CONFIG, *extra, "--json", "--trace-dir", d]
+        cmd = [*on_ranks(launcher, RANKS), agree, "check", *CONFIG, *extra, "--json", "--trace-dir", d]
         mpirun = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         problems = []
         ranks = ranks_of(mpirun.pid, time.monotonic() + 30)
@@ -149,19 +154,78 @@ def case(agree, launcher, env, how):
         return problems
 
 
+# isis N=3 M=3 without reduction: SPIN's count of distinct states, from an
+# independent Promela model (bench/RESULTS.md, the "spin noreduce" row).
+ISIS_3X3_STATES = 3_754_124
+
+
+def saved(stderr):
+    """Whether rank 0 said the ranks' files were saved."""
+    return "checkpoint: " in stderr and "saved (" in stderr
+
+
+def resume_case(agree, launcher, env):
+    """--time-limit cuts a run on 3 ranks with --checkpoint; the files are
+    refused on 2 ranks with one line naming 3; resumed on 3 and stopped by
+    SIGUSR1 to mpirun (which forwards it to the ranks, with no SIGKILL to
+    follow), the ranks save again; resumed once more, the search ends at
+    SPIN's count."""
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        base = os.path.join(d, "r.ckpt")
+        run = [*on_ranks(launcher, RANKS), agree, "check", *CONFIG, "--json", "--trace-dir", d]
+        first = subprocess.run([*run, "--time-limit", "2", "--checkpoint", base], capture_output=True, text=True, env=env, timeout=120)
+        report = json.loads(first.stdout) if first.stdout.strip() else {}
+        if report.get("cut") != "time-limit" or not saved(first.stderr):
+            return [f"resume: the first run was not cut by its time limit and saved: exit {first.returncode}, cut {report.get('cut')}; "
+                    f"{first.stderr.strip()[-300:]}"]
+        missing = [r for r in range(RANKS) if not os.path.exists(f"{base}.rank-{r}-of-{RANKS}")]
+        if missing:
+            return [f"resume: no checkpoint file of rank(s) {missing}"]
+        two = subprocess.run([*on_ranks(launcher, 2), agree, "check", *CONFIG, "--resume", base],
+                             capture_output=True, text=True, env=env, timeout=120)
+        if two.returncode == 0 or f"mpirun -np {RANKS}" not in two.stderr:
+            problems.append(f"resume: on 2 ranks, exit {two.returncode}, stderr {two.stderr.strip()[-300:]!r}: "
+                            f"not refused with 'mpirun -np {RANKS}'")
+        second = subprocess.Popen([*run, "--resume", base, "--checkpoint", base], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, env=env)
+        ranks_of(second.pid, time.monotonic() + 30)
+        time.sleep(1.5)  # the search has seconds left after the first run's two
+        os.kill(second.pid, signal.SIGUSR1)  # mpirun forwards it to every rank as it is
+        try:
+            out, err = second.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            second.kill()
+            out, err = second.communicate()
+            problems.append("resume: the resumed run had not ended 60 s after SIGUSR1")
+        report = json.loads(out) if out.strip() else {}
+        if report.get("cut") != "interrupted" or not saved(err):
+            problems.append(f"resume: SIGUSR1 to the resumed run: cut {report.get('cut')}, not interrupted and saved; {err.strip()[-300:]}")
+        again = subprocess.run([*run, "--resume", base], capture_output=True, text=True, env=env, timeout=600)
+        report = json.loads(again.stdout) if again.stdout.strip() else {}
+        if again.returncode != 0 or report.get("distinct_states") != ISIS_3X3_STATES:
+            problems.append(f"resume: exit {again.returncode}, {report.get('distinct_states')} states, "
+                            f"not SPIN's {ISIS_3X3_STATES}; {again.stderr.strip()[-300:]}")
+        else:
+            print(f"resume: cut at depth {json.loads(first.stdout).get('depth')}, interrupted and saved again, "
+                  f"resumed on {RANKS} ranks to {ISIS_3X3_STATES} states")
+    return problems
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
         return 2
     agree = sys.argv[1]
-    launcher = shutil.which("mpirun") or shutil.which("mpiexec")
+    launcher = find_launcher()
     if launcher is None:
         print("mpi: no mpirun on PATH")
         return 1
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+    env = environment()
     problems = []
     for how in ("kill", "sigint", "stop"):
         problems += case(agree, launcher, env, how)
+    problems += resume_case(agree, launcher, env)
     for p in problems:
         print(p)
     return 1 if problems else 0
