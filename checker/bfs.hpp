@@ -129,7 +129,8 @@ class Bfs : public detail::BfsShared<P, Exact, Codec> {
   // Reads a checkpoint back: refuses one made for anything else.
   void load() {
     auto& b = *this;
-    if (const int k = checkpoint_ranks(b.o.resume_path); k > 0 && !std::filesystem::exists(b.o.resume_path))
+    std::error_code ec;
+    if (const int k = checkpoint_ranks(b.o.resume_path); k > 0 && !std::filesystem::exists(b.o.resume_path, ec))
       throw std::invalid_argument("--resume " + b.o.resume_path + ": the checkpoint was written by " + std::to_string(k) +
                                   " ranks: resume it with mpirun -np " + std::to_string(k));
     CheckpointReader in(b.o.resume_path);

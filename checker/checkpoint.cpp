@@ -40,9 +40,9 @@ int checkpoint_ranks(const std::string& path) {
   const std::filesystem::path p(path);
   const std::filesystem::path dir = p.parent_path().empty() ? std::filesystem::path(".") : p.parent_path();
   const std::string prefix = p.filename().string() + ".rank-0-of-";
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
+  std::error_code ec;  // a directory that cannot be read has none: the caller's own open says why
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
     const std::string k = name.substr(prefix.size());
     if (!k.empty() && k.size() < 6 && k.find_first_not_of("0123456789") == std::string::npos) return std::stoi(k);

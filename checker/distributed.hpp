@@ -166,7 +166,11 @@ class DistributedBfs {
   // Seconds to stop together once interrupted: mpirun sends SIGKILL a second
   // after its SIGTERM, and rank 0 must have reported by then.
   static constexpr double kGrace = 0.3;
-  static constexpr double kSaveGrace = 10;
+  // The waits of a save, even once interrupted: the slowest rank's write and
+  // fsync of its file. (Under mpirun, Ctrl-C's SIGKILL may come first, a
+  // second after its SIGTERM; the previous save then stands. SIGUSR1 has no
+  // SIGKILL after it.)
+  static constexpr double kSavePatience = 600;
   using Clock = std::chrono::steady_clock;
 
   Report search() {
@@ -182,8 +186,9 @@ class DistributedBfs {
         next_ = {};
         from_ = 0;
         if (stop_levels()) {
-          // --max-states, which every rank sees here: a level's start, saved as such.
-          if (checkpointing_ && r_.cut == Cut::MaxStates && !cut_saved) save();
+          // --max-states, which every rank sees here: a level's start, saved
+          // as such; not after a violation, where the search ends anyway.
+          if (checkpointing_ && r_.cut == Cut::MaxStates && !violation_stop_ && !cut_saved) save();
           break;
         }
       }
@@ -197,10 +202,6 @@ class DistributedBfs {
       // A rank cut short (or stopped by one that was) may have left part of
       // its level: saved with the rest, the search can go on from there.
       if (checkpointing_ && collect({cut_ != Cut::None || peer_cut_ ? 1u : 0u}, Transport::Op::Max)[0] != 0) {
-        // After Ctrl-C the waits have kGrace in all; writing the files takes
-        // longer. (Under mpirun, its SIGKILL may still come first: a second
-        // after its SIGTERM by default. The previous save then stands.)
-        if (o_.interrupt && o_.interrupt->load()) t_.bound_waits(o_.peer_timeout, kSaveGrace, o_.interrupt);
         save();
         cut_saved = true;
       }
@@ -256,7 +257,8 @@ class DistributedBfs {
     r_.depth = depth_;
     if (v[1] != 0) r_.cut = static_cast<Cut>(v[1]);
     else if (o_.max_states && sums[0] >= o_.max_states) r_.cut = Cut::MaxStates;
-    return v[0] != 0 || r_.cut != Cut::None;
+    violation_stop_ = v[0] != 0;
+    return violation_stop_ || r_.cut != Cut::None;
   }
 
   // This rank's running figures, in the order fill() reads their sums.
@@ -348,6 +350,15 @@ class DistributedBfs {
   // The exchange of successors between ranks (distributed_exchange.hpp).
   void route(std::string_view bytes, std::uint64_t h, std::uint32_t k);
   void discover(std::string_view bytes, Fingerprint fp, std::uint32_t from, std::uint64_t parent, std::uint32_t choice);
+  struct Lookup {  // a successor's lookup, queued (discover)
+    Fingerprint fp;
+    std::uint64_t parent;
+    std::uint32_t from, choice;
+    std::size_t at, size;  // its bytes in queue_bytes_
+  };
+  static constexpr std::size_t kAhead = 32;
+  void drain();
+  void look_up(const Lookup& q, std::string_view bytes);
   void send(int to, char kind);
   int take_in(bool wait);
   void end_level();
@@ -377,7 +388,8 @@ class DistributedBfs {
   Report finish();
   // Checkpoints (distributed_checkpoint.hpp).
   void begin_checkpoints();
-  void together(const std::string& why, const std::string& others);
+  std::string first_reason(const std::string& why);
+  void together(const std::string& why);
   bool save_due();
   void save();
   void resume();
@@ -400,12 +412,15 @@ class DistributedBfs {
   detail::RankLevel cur_, next_;       // the level being expanded, the next one
   std::vector<std::vector<Edge>> edges_;  // per level, how each of its states was reached
   std::vector<std::string> out_;
+  std::vector<Lookup> queue_;  // lookups to do, their slots prefetched
+  std::string queue_bytes_;
   std::vector<std::uint64_t> fired_;
   std::vector<model::PackedStep> steps_;
   std::uint64_t depth_ = 0, transitions_ = 0, terminal_states_ = 0, sent_ = 0, received_ = 0;
   double waiting_ = 0;
   int lasts_ = 0;  // the peers whose last batch of this level has come
   bool violated_ = false;
+  bool violation_stop_ = false;  // the last stop_levels(): every rank saw a violation (without --keep-going)
   bool peer_cut_ = false;  // a peer was cut: stop expanding, the search ends at this level's end
   // How often a rank that expands sends each peer a batch: well within their patience.
   const std::chrono::duration<double> beat_every_{std::min(1.0, o_.peer_timeout / 4)};

@@ -5,7 +5,7 @@
 // Where. Rank R of K writes PATH.rank-R-of-K, a checkpoint file as one
 // process writes (checker/checkpoint.hpp: magic, format, identity, XXH3
 // checksum), whose records are the rank's own: K, R, the run's id and the
-// save's number; the counters of the work done (depth, transitions, terminal
+// save's number and id; the counters of the work done (depth, transitions, terminal
 // states, actions fired); its visited fingerprints; its parent edges per
 // level; its property monitor; the level being expanded, the index of its
 // first state not expanded yet, and the part of the next level found so far.
@@ -29,11 +29,17 @@
 // crash between the renames leaves some ranks with save n and the others with
 // save n-1; a resume finds the least number over the ranks, and the ranks
 // that hold a newer file read their .prev, which is save n-1 of the same run.
+// Each save has a random id, in every rank's file, and a resume takes only
+// files of one id: two runs resumed from one checkpoint into one path number
+// their saves alike, and a crash of one must not mix its files with the
+// other's. The waits of a save are bounded by kSavePatience (600 s), not
+// --peer-timeout: they wait for the slowest rank's write and fsync.
 //
-// Refused, each with one line (std::invalid_argument, exit 2): another number
+// Refused on every rank with the reason of the lowest rank that has one
+// (std::invalid_argument, exit 2; the command line prints rank 0's): another number
 // of ranks than wrote the files (it says how many did: "mpirun -np K"); a
 // checkpoint of one process (PATH itself, without .rank- files); files of two
-// runs, or of saves too far apart; and, as for one process, another model,
+// runs or two saves, or of saves too far apart; and, as for one process, another model,
 // parameters, reduction or properties, --exact, and a corrupt file.
 #pragma once
 
@@ -42,7 +48,9 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <algorithm>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -52,6 +60,14 @@
 #include "agree/checker/distributed.hpp"
 
 namespace agree::checker {
+
+namespace detail {
+// A save's id: 64 random bits.
+inline std::uint64_t random_id() {
+  std::random_device bits;
+  return (static_cast<std::uint64_t>(bits()) << 32) ^ bits();
+}
+}  // namespace detail
 
 template <model::Protocol P, class Store, class Codec>
 void DistributedBfs<P, Store, Codec>::begin_checkpoints() {
@@ -66,18 +82,28 @@ void DistributedBfs<P, Store, Codec>::begin_checkpoints() {
   } catch (const std::exception& e) {
     why = e.what();
   }
-  together(why, "--checkpoint " + save_path_ + ": another rank cannot write its file (its error says why)");
+  together(why);
   // The run's id: rank 0's, the same on every rank (a resume keeps it).
   run_id_ = collect({me_ == 0 ? static_cast<std::uint64_t>(::getpid()) ^ (static_cast<std::uint64_t>(std::time(nullptr)) << 20) : 0},
                     Transport::Op::Max)[0];
   next_save_ = o_.checkpoint_every;
 }
 
-// Every rank learns whether one cannot go on (`why` not empty), so that all
-// refuse together, each with its own reason or `others`.
+// The reason of the lowest rank whose `why` is not empty, on every rank ("":
+// none has one). A collective.
 template <model::Protocol P, class Store, class Codec>
-void DistributedBfs<P, Store, Codec>::together(const std::string& why, const std::string& others) {
-  if (collect({why.empty() ? 0u : 1u}, Transport::Op::Max)[0] != 0) throw std::invalid_argument(why.empty() ? others : why);
+std::string DistributedBfs<P, Store, Codec>::first_reason(const std::string& why) {
+  const std::uint64_t first = collect({why.empty() ? 0u : static_cast<std::uint64_t>(k_ - me_)}, Transport::Op::Max)[0];
+  if (first == 0) return {};
+  const int root = k_ - static_cast<int>(first);
+  return t_.broadcast(root, me_ == root ? why : std::string());
+}
+
+// Every rank refuses together, with the first failing rank's reason, if one
+// cannot go on (`why` not empty).
+template <model::Protocol P, class Store, class Codec>
+void DistributedBfs<P, Store, Codec>::together(const std::string& why) {
+  if (std::string reason = first_reason(why); !reason.empty()) throw std::invalid_argument(reason);
 }
 
 // Whether every rank saves now, at a level's start: rank 0's clock decides.
@@ -93,12 +119,21 @@ void DistributedBfs<P, Store, Codec>::save() {
   if (!checkpointing_) return;
   const std::string path = rank_checkpoint_path(save_path_, me_, k_);
   const double t0 = budget_.seconds();
+  // The waits here outlast a level's end: they wait for the slowest rank's write.
+  struct Restore {
+    DistributedBfs& b;
+    ~Restore() { b.t_.bound_waits(b.o_.peer_timeout, kGrace, b.o_.interrupt); }
+  } restore{*this};
+  const double patience = std::max(o_.peer_timeout, kSavePatience);
+  t_.bound_waits(patience, patience, o_.interrupt);
+  // This save's id, in every rank's file: a resume takes only files of one save.
+  const std::uint64_t id = collect({me_ == 0 ? detail::random_id() : 0}, Transport::Op::Max)[0];
   std::unique_ptr<CheckpointWriter> w;
   std::string failed;
   try {
     w = std::make_unique<CheckpointWriter>(path);
     w->identity(identity_);
-    for (const std::uint64_t v : {static_cast<std::uint64_t>(k_), static_cast<std::uint64_t>(me_), run_id_, save_number_ + 1})
+    for (const std::uint64_t v : {static_cast<std::uint64_t>(k_), static_cast<std::uint64_t>(me_), run_id_, save_number_ + 1, id})
       w->u64(v);
     for (const std::uint64_t v : {depth_, transitions_, terminal_states_}) w->u64(v);
     w->u64(fired_.size());
@@ -127,10 +162,8 @@ void DistributedBfs<P, Store, Codec>::save() {
     failed = e.what();
   }
   // Every rank's new file is whole on disk, or none replaces the old ones.
-  if (collect({failed.empty() ? 0u : 1u}, Transport::Op::Max)[0] != 0) {
-    if (o_.notice)
-      o_.notice("warning: checkpoint: not saved" + (failed.empty() ? std::string(": another rank could not write its file") : ": " + failed) +
-                "; the previous one stands");
+  if (const std::string reason = first_reason(failed); !reason.empty()) {
+    if (o_.notice) o_.notice("warning: checkpoint: not saved: " + reason + "; the previous one stands");
     next_save_ = budget_.seconds() + o_.checkpoint_every;
     return;
   }
@@ -145,15 +178,15 @@ void DistributedBfs<P, Store, Codec>::save() {
     std::error_code ec;
     if (std::filesystem::exists(path, ec)) {
       std::filesystem::create_hard_link(path, prev, ec);
+      if (ec) std::filesystem::copy_file(path, prev, std::filesystem::copy_options::overwrite_existing, ec);  // no hard links there
       if (ec) throw std::runtime_error("cannot keep " + path + " as " + prev + ": " + ec.message());
     }
     w->publish();
   } catch (const std::exception& e) {
     unpublished = e.what();
   }
-  if (!unpublished.empty() && o_.notice) o_.notice("warning: checkpoint: " + unpublished);
-  if (collect({unpublished.empty() ? 0u : 1u}, Transport::Op::Max)[0] != 0) {
-    if (o_.notice && me_ == 0 && unpublished.empty()) o_.notice("warning: checkpoint: another rank could not publish its file");
+  if (const std::string reason = first_reason(unpublished); !reason.empty()) {
+    if (o_.notice) o_.notice("warning: checkpoint: " + reason);
     next_save_ = budget_.seconds() + o_.checkpoint_every;
     return;
   }
@@ -196,17 +229,16 @@ void DistributedBfs<P, Store, Codec>::load() {
     else
       refusal = "--resume " + base + ": no checkpoint file " + path;
   }
-  const auto agree_on = [&](const std::string& why) {
-    together(why, "--resume " + base + ": another rank refused its checkpoint file (its error says why)");
-  };
+  const auto agree_on = [&](const std::string& why) { together(why); };
   agree_on(refusal);
-  std::uint64_t number = 0, run = 0;
+  std::uint64_t number = 0, run = 0, id = 0;
   const auto header = [&](CheckpointReader& in) {
     in.expect_identity(identity_);
     if (in.u64() != static_cast<std::uint64_t>(k_) || in.u64() != static_cast<std::uint64_t>(me_))
       in.corrupt("written for another rank");
     run = in.u64();
     number = in.u64();
+    id = in.u64();
   };
   std::unique_ptr<CheckpointReader> in;
   try {
@@ -234,6 +266,10 @@ void DistributedBfs<P, Store, Codec>::load() {
     }
   }
   agree_on(refusal);  // every rank, whether it fell back or not: a collective
+  // Two runs resumed from one save number the same saves: only one save's id tells them apart.
+  if (collect({id}, Transport::Op::Max)[0] != ~collect({~id}, Transport::Op::Max)[0])
+    refusal = "--resume " + base + ": the files of the ranks come from different saves";
+  agree_on(refusal);
   try {
     read(*in);
   } catch (const std::exception& e) {
@@ -330,8 +366,7 @@ void DistributedBfs<P, Store, Codec>::check_parents() {
         refusal = "--resume " + o_.resume_path + ": a parent edge of " + rank_checkpoint_path(o_.resume_path, me_, k_) + " names no state";
         break;
       }
-  if (collect({refusal.empty() ? 0u : 1u}, Transport::Op::Max)[0] != 0)
-    throw std::invalid_argument(refusal.empty() ? "--resume " + o_.resume_path + ": another rank's parent edges name no state" : refusal);
+  together(refusal);
 }
 
 }  // namespace agree::checker

@@ -36,16 +36,39 @@ void DistributedBfs<P, Store, Codec>::route(std::string_view bytes, std::uint64_
   if (batch.size() >= kBatchBytes) send(to, kData);
 }
 
-// A successor this rank owns, from rank `from`'s state `parent` by action `choice`.
+// A successor this rank owns, from rank `from`'s state `parent` by action
+// `choice`. Its lookup waits in a queue of kAhead whose slots are prefetched
+// (a lookup in a table of millions is a cache miss): the queue is looked up
+// in the order it was filled, so the states, their edges and the violations
+// found are those of looking each up at once.
 template <model::Protocol P, class Store, class Codec>
 void DistributedBfs<P, Store, Codec>::discover(std::string_view bytes, Fingerprint fp, std::uint32_t from, std::uint64_t parent,
                                              std::uint32_t choice) {
-  if (!store_.insert(fp, bytes)) return;
+  if constexpr (Store::kExact) {
+    look_up({fp, parent, from, choice, 0, 0}, bytes);
+  } else {
+    store_.prefetch(fp);
+    queue_.push_back({fp, parent, from, choice, queue_bytes_.size(), bytes.size()});
+    queue_bytes_.append(bytes);
+    if (queue_.size() >= kAhead) drain();
+  }
+}
+
+template <model::Protocol P, class Store, class Codec>
+void DistributedBfs<P, Store, Codec>::drain() {
+  for (const Lookup& q : queue_) look_up(q, std::string_view(queue_bytes_).substr(q.at, q.size));
+  queue_.clear();
+  queue_bytes_.clear();
+}
+
+template <model::Protocol P, class Store, class Codec>
+void DistributedBfs<P, Store, Codec>::look_up(const Lookup& q, std::string_view bytes) {
+  if (!store_.insert(q.fp, bytes)) return;
   detail::RankLevel& next = next_;
   next.add(bytes);
-  edges_.back().push_back({from, choice, parent});
+  edges_.back().push_back({q.from, q.choice, q.parent});
   const State t = codec_.decode(bytes);
-  if (monitor_.on_discover(t, [&] { return Where{depth_ + 1, fp, depth_ + 1, next.size() - 1, static_cast<std::uint64_t>(me_)}; }))
+  if (monitor_.on_discover(t, [&] { return Where{depth_ + 1, q.fp, depth_ + 1, next.size() - 1, static_cast<std::uint64_t>(me_)}; }))
     violated_ = true;
 }
 
@@ -94,6 +117,7 @@ void DistributedBfs<P, Store, Codec>::end_level() {
   while (lasts_ < k_ - 1) lasts_ += take_in(true);
   t_.flush();
   waiting_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  drain();  // every successor of the level is in: the last lookups
 }
 
 }  // namespace agree::checker

@@ -196,11 +196,13 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
   try {
     r = e.check(params, o);
   } catch (const model::ParamError& err) {  // a combination the model refuses (crash above the processes, ...)
-    std::cerr << "agree: error: " << param_error_message(err.what(), e.params, command) << '\n';
+    if (primary) std::cerr << "agree: error: " << param_error_message(err.what(), e.params, command) << '\n';
     return cli::kExitUsage;
   } catch (const std::invalid_argument& err) {  // an option the model cannot take (an unknown property, a bad checkpoint, ...)
+    // Every rank of a distributed search refuses with the same line (the
+    // options are the same, and a checkpoint's refusals are agreed): rank 0 says it.
     const std::string what = err.what();
-    std::cerr << "agree: error: " << what << (what.rfind("unknown ", 0) == 0 ? " (see " + command + " --help)" : "") << '\n';
+    if (primary) std::cerr << "agree: error: " << what << (what.rfind("unknown ", 0) == 0 ? " (see " + command + " --help)" : "") << '\n';
     return cli::kExitUsage;
   } catch (const checker::TransportError& err) {  // a distributed search that lost its peers
     std::cerr << "agree: error: distributed search stopped: " << err.what() << '\n';

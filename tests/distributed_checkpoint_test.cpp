@@ -154,3 +154,52 @@ TEST_CASE("distributed checkpoint: another number of ranks, one process's file, 
   again.resume_path = dir / "none.ckpt";
   refused_everywhere(p, again, 2, "no checkpoint file");
 }
+
+TEST_CASE("distributed checkpoint: a violation and --max-states at one level end the search; a resume ends as the run did", "[parallel][distributed][checkpoint]") {
+  // No tie-break: total order fails; the search stops at the level where it does.
+  const auto p = made<model::isis::Isis>("procs=3 msgs=2 variant=no-tiebreak").first;
+  const Report violated = on_ranks(p, Options{}, 2)[0].report;
+  REQUIRE(violated.verdict == Verdict::Violated);
+  runbin::TempDir dir;
+  Options o;
+  // Reached at the violation's level end and not before (the states grow every level):
+  // both stop the search there.
+  o.max_states = violated.distinct_states;
+  o.checkpoint_path = dir / "v.ckpt";
+  o.checkpoint_every = 1e-9;  // a save at every level's start
+  for (const Result& r : on_ranks(p, o, 2)) CHECK(r.report.distinct_states == violated.distinct_states);
+  o.max_states = 0;
+  o.checkpoint_path.clear();
+  o.resume_path = dir / "v.ckpt";
+  for (const Result& r : on_ranks(p, o, 2)) {
+    CHECK(r.report.verdict == Verdict::Violated);
+    CHECK(r.report.distinct_states == violated.distinct_states);
+    CHECK(r.report.transitions == violated.transitions);
+    CHECK(r.report.depth == violated.depth);
+  }
+}
+
+TEST_CASE("distributed checkpoint: two runs resumed from one save write files that do not mix", "[parallel][distributed][checkpoint]") {
+  const auto p = made<model::isis::Isis>("procs=3 msgs=2").first;
+  runbin::TempDir dir;
+  Options o;
+  o.max_depth = 3;
+  o.checkpoint_path = dir / "p.ckpt";
+  o.checkpoint_every = 1e-9;
+  on_ranks(p, o, 2);
+  // Two continuations of that save, each into a path of its own: the same run, the same save numbers.
+  o.max_depth = 5;
+  o.resume_path = dir / "p.ckpt";
+  for (const char* q : {"a.ckpt", "b.ckpt"}) {
+    o.checkpoint_path = dir / q;
+    on_ranks(p, o, 2);
+  }
+  std::filesystem::copy_file(checker::rank_checkpoint_path(dir / "a.ckpt", 0, 2), checker::rank_checkpoint_path(dir / "m.ckpt", 0, 2));
+  std::filesystem::copy_file(checker::rank_checkpoint_path(dir / "b.ckpt", 1, 2), checker::rank_checkpoint_path(dir / "m.ckpt", 1, 2));
+  Options again;
+  again.resume_path = dir / "m.ckpt";
+  refused_everywhere(p, again, 2, "different saves");
+  // Each set alone resumes.
+  again.resume_path = dir / "a.ckpt";
+  same_as(on_ranks(p, again, 2), whole(p));
+}
