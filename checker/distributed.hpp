@@ -77,6 +77,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "agree/checker/checkpoint.hpp"
@@ -178,7 +179,6 @@ class DistributedBfs {
     bool resumed = !o_.resume_path.empty();
     if (resumed) resume();
     else start();
-    bool cut_saved = false;
     for (;; resumed = false) {
       if (!resumed) {  // a resume goes on with the level it saved
         if (collect({next_.size()}, Transport::Op::Sum)[0] == 0) break;
@@ -188,7 +188,7 @@ class DistributedBfs {
         if (stop_levels()) {
           // --max-states, which every rank sees here: a level's start, saved
           // as such; not after a violation, where the search ends anyway.
-          if (checkpointing_ && r_.cut == Cut::MaxStates && !violation_stop_ && !cut_saved) save();
+          if (checkpointing_ && r_.cut == Cut::MaxStates && !violation_stop_) save();
           break;
         }
       }
@@ -201,10 +201,8 @@ class DistributedBfs {
       expand_level();
       // A rank cut short (or stopped by one that was) may have left part of
       // its level: saved with the rest, the search can go on from there.
-      if (checkpointing_ && collect({cut_ != Cut::None || peer_cut_ ? 1u : 0u}, Transport::Op::Max)[0] != 0) {
-        save();
-        cut_saved = true;
-      }
+      // (The next stop_levels() then ends the search with that cut, never MaxStates.)
+      if (checkpointing_ && collect({cut_ != Cut::None || peer_cut_ ? 1u : 0u}, Transport::Op::Max)[0] != 0) save();
       ++depth_;
     }
     return finish();
@@ -388,6 +386,7 @@ class DistributedBfs {
   Report finish();
   // Checkpoints (distributed_checkpoint.hpp).
   void begin_checkpoints();
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> spread(const std::vector<std::uint64_t>& v);
   std::string first_reason(const std::string& why);
   void together(const std::string& why);
   bool save_due();

@@ -99,6 +99,18 @@ std::string DistributedBfs<P, Store, Codec>::first_reason(const std::string& why
   return t_.broadcast(root, me_ == root ? why : std::string());
 }
 
+// The least and the most of each value over the ranks, in one reduction
+// (the least is ~max(~v)).
+template <model::Protocol P, class Store, class Codec>
+std::vector<std::pair<std::uint64_t, std::uint64_t>> DistributedBfs<P, Store, Codec>::spread(const std::vector<std::uint64_t>& v) {
+  std::vector<std::uint64_t> both = v;
+  for (const std::uint64_t x : v) both.push_back(~x);
+  both = collect(std::move(both), Transport::Op::Max);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+  for (std::size_t i = 0; i < v.size(); ++i) out.emplace_back(~both[v.size() + i], both[i]);
+  return out;
+}
+
 // Every rank refuses together, with the first failing rank's reason, if one
 // cannot go on (`why` not empty).
 template <model::Protocol P, class Store, class Codec>
@@ -248,11 +260,9 @@ void DistributedBfs<P, Store, Codec>::load() {
     refusal = e.what();
   }
   agree_on(refusal);
-  const auto least = collect({~number}, Transport::Op::Max)[0];  // ~max(~n) = min(n)
-  const std::uint64_t oldest = ~least;
-  const std::uint64_t newest = collect({number}, Transport::Op::Max)[0];
-  const std::uint64_t run_low = ~collect({~run}, Transport::Op::Max)[0], run_high = collect({run}, Transport::Op::Max)[0];
-  if (run_low != run_high) refusal = "--resume " + base + ": the files of the ranks come from different runs";
+  const auto spreads = spread({number, run});
+  const std::uint64_t oldest = spreads[0].first, newest = spreads[0].second, run_low = spreads[1].first;
+  if (run_low != spreads[1].second) refusal = "--resume " + base + ": the files of the ranks come from different runs";
   else if (newest > oldest + 1) refusal = "--resume " + base + ": the files of the ranks are from saves too far apart";
   agree_on(refusal);
   const bool fell_back = number != oldest;
@@ -267,7 +277,7 @@ void DistributedBfs<P, Store, Codec>::load() {
   }
   agree_on(refusal);  // every rank, whether it fell back or not: a collective
   // Two runs resumed from one save number the same saves: only one save's id tells them apart.
-  if (collect({id}, Transport::Op::Max)[0] != ~collect({~id}, Transport::Op::Max)[0])
+  if (const auto ids = spread({id})[0]; ids.first != ids.second)
     refusal = "--resume " + base + ": the files of the ranks come from different saves";
   agree_on(refusal);
   try {
@@ -350,11 +360,8 @@ void DistributedBfs<P, Store, Codec>::read(CheckpointReader& in) {
 // collective: every rank calls it, having read its file.
 template <model::Protocol P, class Store, class Codec>
 void DistributedBfs<P, Store, Codec>::check_parents() {
-  const std::uint64_t most = collect({edges_.size()}, Transport::Op::Max)[0];
-  const std::uint64_t least = ~collect({~std::uint64_t{edges_.size()}}, Transport::Op::Max)[0];
-  const std::uint64_t deepest = collect({depth_}, Transport::Op::Max)[0];
-  const std::uint64_t shallowest = ~collect({~depth_}, Transport::Op::Max)[0];
-  if (most != least || deepest != shallowest)
+  const auto s = spread({edges_.size(), depth_});
+  if (s[0].first != s[0].second || s[1].first != s[1].second)
     throw std::invalid_argument("--resume " + o_.resume_path + ": the ranks' files end at different levels");
   std::string refusal;
   std::vector<std::uint64_t> sizes(edges_.size() * static_cast<std::size_t>(k_), 0);
