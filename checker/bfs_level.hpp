@@ -196,7 +196,10 @@ class LevelRun {
     const std::uint64_t room = std::min<std::uint64_t>(
         static_cast<std::uint64_t>(static_cast<double>(width) * ratio * 2) + 1024,
         b.budget.memory_limit() / 4 / (Shared::kWidth ? Shared::kWidth + sizeof(Trail::Edge) : 32) / workers_);
-    for (unsigned wk = 0; wk < workers_; ++wk) next_[own_ + wk].reserve(static_cast<std::size_t>(room));
+    std::uint64_t level_bytes = 0;
+    for (const auto& seg : b.level) level_bytes += seg.bytes.size();
+    const std::size_t state_bytes = width ? static_cast<std::size_t>(level_bytes / width * 5 / 4 + 1) : 16;
+    for (unsigned wk = 0; wk < workers_; ++wk) next_[own_ + wk].reserve(static_cast<std::size_t>(room), state_bytes);
     for (auto& c : counters_) c.fired.assign(b.fired.size() + 8, 0);  // + 8: the heap blocks do not share a line either
     stored_before_ = b.store.size();
   }

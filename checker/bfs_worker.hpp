@@ -87,7 +87,8 @@ class LevelRun<P, Exact, Codec>::Worker {
         emit(std::string_view(reinterpret_cast<const char*>(&next_word), sizeof next_word), h, k);
       }
     } else {
-      const State s = codec_.decode(here);
+      codec_.decode_into(here, parent_);
+      const State& s = parent_;
       actions_.clear();
       const std::size_t first = checker::enabled(p_, s, actions_);
       if (actions_.empty()) terminal(s, here, h);
@@ -115,7 +116,8 @@ class LevelRun<P, Exact, Codec>::Worker {
     for (std::size_t k = from; k < to; ++k) {
       ++count_.transitions;
       ++count_.fired[model::kind_of<P>(actions_[k])];
-      auto t = p_.next_state(s, actions_[k]);
+      scratch_ = s;  // a copy into storage a successor left behind: no allocation
+      auto t = p_.next_state(std::move(scratch_), actions_[k]);
       if (!t) {  // a self-loop
         known = true;
         continue;
@@ -125,6 +127,7 @@ class LevelRun<P, Exact, Codec>::Worker {
       if constexpr (Exact)
         if (b_.lossy(*t, bytes, codec_)) return true;
       known = emit(bytes, h, static_cast<std::uint32_t>(k)) || known;
+      scratch_ = std::move(*t);  // its storage, for the next copy
     }
     return known;
   }
@@ -159,8 +162,8 @@ class LevelRun<P, Exact, Codec>::Worker {
       if (b_.store.wants_growth(x.fp)) run_.pauser_.request();
       ++added_;
       out_.add(bytes, {static_cast<std::uint32_t>(x.parent), x.action});
-      const State t = codec_.decode(bytes);
-      halt_ = b_.monitor.on_discover(t, [&] {
+      codec_.decode_into(bytes, found_);
+      halt_ = b_.monitor.on_discover(found_, [&] {
         return Place{static_cast<std::uint32_t>(depth_ + 1), x.fp, depth_, x.parent, static_cast<std::int64_t>(x.action)};
       });
       if (halt_) b_.stop.store(true);
@@ -175,7 +178,8 @@ class LevelRun<P, Exact, Codec>::Worker {
       if (halt_ || pending_[j].fresh) continue;
       while (h >= run_.base_[seg_ + 1]) ++seg_;
       while (h < run_.base_[seg_]) --seg_;
-      const State s = codec_.decode(level_[seg_].state(h - run_.base_[seg_]));
+      codec_.decode_into(level_[seg_].state(h - run_.base_[seg_]), parent_);
+      const State& s = parent_;
       actions_.clear();
       const std::size_t first = checker::enabled(p_, s, actions_);
       expand(s, h, first, actions_.size());
@@ -205,6 +209,9 @@ class LevelRun<P, Exact, Codec>::Worker {
   Codec codec_;
   std::vector<Action> actions_;
   std::vector<model::PackedStep> steps_;
+  // The state being expanded, a successor being built, a new one being
+  // judged: kept between states so that their containers keep their storage.
+  State parent_, scratch_, found_;
   // The keys this worker last met in the table, direct-mapped: a sibling's
   // successor is often one just met (a diamond), and a hit needs no lookup
   // in the table, a cache miss. A key is put here only once the table has it.

@@ -34,10 +34,12 @@ class VarCodec {
   std::string_view encode(const State& s) {
     enc_.clear();
     enc_(s);
-    return enc_.bytes();
+    return enc_.view();
   }
   static Fingerprint key(std::string_view bytes) { return fingerprint(bytes); }
   State decode(std::string_view bytes) const { return model::decode<State>(bytes); }
+  // The same into an existing state, whose containers keep their storage.
+  void decode_into(std::string_view bytes, State& s) const { model::decode_into(bytes, s); }
   bool valid(std::string_view bytes) const try {
     (void)decode(bytes);
     return true;
@@ -62,6 +64,7 @@ class PackedCodec {
   }
   static Fingerprint key(std::string_view bytes) { return packed_key(word(bytes)); }
   State decode(std::string_view bytes) const { return p_->unpack(word(bytes)); }
+  void decode_into(std::string_view bytes, State& s) const { s = decode(bytes); }
   // Is this a word some state packs to? (Only a damaged checkpoint has others.)
   bool valid(std::string_view bytes) const try {
     const std::uint64_t w = word(bytes);

@@ -56,10 +56,10 @@ Report dfs(const P& p, const Options& o) {
     // With --exact, a model whose encoding loses part of its state (a member
     // left out of fields()) would merge states that differ: refuse it.
     if constexpr (Store::kExact)
-      if (model::decode<State>(enc.bytes()) != s)
+      if (model::decode<State>(enc.view()) != s)
         throw std::logic_error(std::string(model::name_of<P>()) +
                                ": two different states have one encoding: State::fields() leaves out a member");
-    if (!store.insert(fingerprint(enc.bytes()), enc.bytes())) return false;
+    if (!store.insert(fingerprint(enc.view()), enc.view())) return false;
     stack.push_back(Frame{std::move(s), {}, 0});
     r.depth = std::max<std::uint64_t>(r.depth, stack.size() - 1);
     Frame& top = stack.back();

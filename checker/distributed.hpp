@@ -288,7 +288,8 @@ class DistributedBfs {
       if constexpr (kPackedSteps) {
         packed_successors(level.state(h), h);
       } else {
-        const State s = codec_.decode(level.state(h));
+        codec_.decode_into(level.state(h), parent_);
+        const State& s = parent_;
         actions.clear();
         const std::size_t n = enabled(p_, s, actions);
         if (actions.empty()) terminal(s, level.state(h), h);
@@ -335,7 +336,8 @@ class DistributedBfs {
   void successor(const State& s, const Action& a, std::uint64_t h, std::uint32_t k) {
     ++transitions_;
     ++fired_[model::kind_of<P>(a)];
-    auto next = p_.next_state(s, a);
+    scratch_ = s;  // a copy into storage the last successor left behind: no allocation
+    auto next = p_.next_state(std::move(scratch_), a);
     if (!next) return;  // a self-loop
     if (symmetry_) *next = canonical(p_, std::move(*next), true);
     const std::string_view bytes = codec_.encode(*next);
@@ -343,6 +345,7 @@ class DistributedBfs {
       if (codec_.decode(bytes) != *next)
         throw std::logic_error(std::string(model::name_of<P>()) + ": two different states have one encoding: State::fields() leaves out a member");
     route(bytes, h, k);
+    scratch_ = std::move(*next);
   }
 
   // The exchange of successors between ranks (distributed_exchange.hpp).
@@ -415,6 +418,9 @@ class DistributedBfs {
   std::string queue_bytes_;
   std::vector<std::uint64_t> fired_;
   std::vector<model::PackedStep> steps_;
+  // The state being expanded, a successor being built, a new one being judged:
+  // kept between states so that their containers keep their storage.
+  State parent_, scratch_, found_;
   std::uint64_t depth_ = 0, transitions_ = 0, terminal_states_ = 0, sent_ = 0, received_ = 0;
   double waiting_ = 0;
   int lasts_ = 0;  // the peers whose last batch of this level has come

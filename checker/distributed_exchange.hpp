@@ -67,8 +67,8 @@ void DistributedBfs<P, Store, Codec>::look_up(const Lookup& q, std::string_view 
   detail::RankLevel& next = next_;
   next.add(bytes);
   edges_.back().push_back({q.from, q.choice, q.parent});
-  const State t = codec_.decode(bytes);
-  if (monitor_.on_discover(t, [&] { return Where{depth_ + 1, q.fp, depth_ + 1, next.size() - 1, static_cast<std::uint64_t>(me_)}; }))
+  codec_.decode_into(bytes, found_);
+  if (monitor_.on_discover(found_, [&] { return Where{depth_ + 1, q.fp, depth_ + 1, next.size() - 1, static_cast<std::uint64_t>(me_)}; }))
     violated_ = true;
 }
 

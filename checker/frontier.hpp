@@ -34,8 +34,10 @@ struct alignas(64) LevelSegment {  // (a line each: two workers append to adjace
     const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : bytes.size();
     return std::string_view(bytes).substr(starts[i], end - starts[i]);
   }
-  void reserve(std::size_t states) try {
-    bytes.reserve(states * (width ? width : 16));
+  // Room for `states` states of about `state_bytes` each (a variable width:
+  // the last level's mean, with a margin), so the level is not copied as it grows.
+  void reserve(std::size_t states, std::size_t state_bytes = 16) try {
+    bytes.reserve(states * (width ? width : state_bytes));
     if (!width) starts.reserve(states);
     edges.reserve(states);
     advise_huge_pages(bytes.data(), bytes.capacity());

@@ -117,7 +117,7 @@ Simulation simulate(const P& p, const Options& o, const WalkOptions& w) {
     terminal = actions.empty();
     enc.clear();
     enc(s);
-    fp = fingerprint(enc.bytes());
+    fp = fingerprint(enc.view());
     if (!seen.insert(fp)) return false;
     const auto current = [&] { return path; };
     if (monitor.on_discover(s, current)) return true;

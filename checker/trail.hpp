@@ -62,8 +62,10 @@ class Trail {
     void add(Edge e) {
       if (count++ % kAnchorEvery == 0) anchors.push_back({bytes.size(), last});
       const auto d = static_cast<std::int64_t>(e.parent) - static_cast<std::int64_t>(last);
-      put_varint(bytes, (static_cast<std::uint64_t>(d) << 1) ^ static_cast<std::uint64_t>(d >> 63));
-      put_varint(bytes, e.choice);
+      char buf[2 * varint::kMaxBytes];  // both varints, appended at once
+      char* end = varint::write(buf, (static_cast<std::uint64_t>(d) << 1) ^ static_cast<std::uint64_t>(d >> 63));
+      end = varint::write(end, e.choice);
+      bytes.append(buf, static_cast<std::size_t>(end - buf));
       last = e.parent;
     }
     void reserve(std::size_t edges) {

@@ -191,6 +191,9 @@ Report tree_search(const P& p, const Options& o) {
   std::exception_ptr error;
   std::atomic<bool> failed{false};
   const auto t0 = std::chrono::steady_clock::now();
+  // The properties, made once: a task's monitor copies them (a task can be a
+  // single leaf, and OM's properties hold a model).
+  const auto props = p.properties();
 
   auto work = [&](unsigned worker) {
     Options mine = o;
@@ -213,7 +216,7 @@ Report tree_search(const P& p, const Options& o) {
         const Task& task = tasks[i];
         Report& r = results[i].report;
         r.fired = zero_fired<P>();
-        Monitor<State> monitor(p.properties(), o, r);
+        Monitor<State> monitor(props, o, r);
         stack.clear();
         auto path_fn = [&] {
           Path path = task.path;

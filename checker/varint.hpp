@@ -12,12 +12,22 @@
 
 namespace agree::checker::varint {
 
-inline void put(std::string& out, std::uint64_t v) {
+// The most bytes a varint of 64 bits takes.
+inline constexpr std::size_t kMaxBytes = 10;
+
+// Writes v at `at`, which has room for kMaxBytes; returns the end.
+inline char* write(char* at, std::uint64_t v) {
   while (v >= 0x80) {
-    out.push_back(static_cast<char>(v | 0x80));
+    *at++ = static_cast<char>(v | 0x80);
     v >>= 7;
   }
-  out.push_back(static_cast<char>(v));
+  *at++ = static_cast<char>(v);
+  return at;
+}
+
+inline void put(std::string& out, std::uint64_t v) {
+  char buf[kMaxBytes];
+  out.append(buf, static_cast<std::size_t>(write(buf, v) - buf));
 }
 
 // The varint at `at`, which moves past it; nothing if the input ends first or

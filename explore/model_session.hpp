@@ -308,7 +308,7 @@ class ModelSession final : public Session {
   static std::uint64_t key(const State& s) {
     model::Encoder enc;
     enc(s);
-    return checker::fingerprint(enc.bytes());
+    return checker::fingerprint(enc.view());
   }
 
   P p_;

@@ -8,7 +8,10 @@
 
 #include <array>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -20,45 +23,162 @@
 
 namespace agree::model {
 
+namespace detail {
+constexpr std::size_t varint_bytes(unsigned bits) { return (bits + 6) / 7; }
+template <class T>
+constexpr std::size_t max_bytes_of();
+template <class Tuple, std::size_t... I>
+constexpr std::size_t sum_max_bytes(std::index_sequence<I...>) {
+  constexpr std::size_t each[] = {0, max_bytes_of<std::remove_cvref_t<std::tuple_element_t<I, Tuple>>>()...};
+  std::size_t total = 0;
+  for (std::size_t k = 1; k < sizeof each / sizeof each[0]; ++k) {
+    if (each[k] == 0) return 0;
+    total += each[k];
+  }
+  return total;
+}
+template <class T>
+concept HasFields = requires(const T& v) { v.fields(); };
+template <class T>
+concept TupleLike = requires { std::tuple_size<T>::value; };
+template <class T>
+concept Optional = requires(const T& v) { v.has_value(); *v; };
+
+// The most bytes an encoding of a T can take, or 0 when it has no bound (a container).
+template <class T>
+constexpr std::size_t max_bytes_of() {
+  if constexpr (std::is_same_v<T, bool>) {
+    return 1;
+  } else if constexpr (std::is_enum_v<T>) {  // as its underlying value, sign-extended to 64 bits
+    using U = std::underlying_type_t<T>;
+    return std::is_signed_v<U> ? 10 : varint_bytes(8 * sizeof(U));
+  } else if constexpr (std::is_integral_v<T>) {  // zig-zag of the value as a 64-bit signed integer
+    constexpr unsigned bits = 8 * sizeof(T);
+    return std::is_signed_v<T> || bits == 64 ? varint_bytes(bits) : varint_bytes(bits + 1);
+  } else if constexpr (HasFields<T>) {
+    using F = decltype(std::declval<const T&>().fields());
+    return sum_max_bytes<F>(std::make_index_sequence<std::tuple_size_v<F>>{});
+  } else if constexpr (TupleLike<T>) {
+    return sum_max_bytes<T>(std::make_index_sequence<std::tuple_size_v<T>>{});
+  } else if constexpr (Optional<T>) {
+    constexpr std::size_t inner = max_bytes_of<std::remove_cvref_t<decltype(*std::declval<const T&>())>>();
+    return inner == 0 ? 0 : 1 + inner;
+  } else {
+    return 0;
+  }
+}
+}  // namespace detail
+
+// The most bytes the encoding of a T can take: 0 when it has no bound.
+template <class T>
+inline constexpr std::size_t kMaxBytes = detail::max_bytes_of<std::remove_cvref_t<T>>();
+
+// Writes the encoding into one buffer it keeps between states. A value whose
+// size has a bound (kMaxBytes) is written after a single capacity check; so
+// is a container of such values, after one check for all its items.
 class Encoder {
  public:
-  void clear() { buf_.clear(); }
-  [[nodiscard]] const std::string& bytes() const { return buf_; }
+  Encoder() = default;
+  Encoder(const Encoder& o) : Encoder() { append(o.view()); }
+  Encoder& operator=(const Encoder& o) {
+    if (this != &o) {
+      clear();
+      append(o.view());
+    }
+    return *this;
+  }
+  Encoder(Encoder&&) noexcept = default;
+  Encoder& operator=(Encoder&&) noexcept = default;
+
+  void clear() { n_ = 0; }
+  // The encoding so far; valid until the next write.
+  [[nodiscard]] std::string_view view() const { return {buf_.get(), n_}; }
+  // The same, as a string (a copy: view() is what the checker uses).
+  [[nodiscard]] const std::string& bytes() const {
+    copy_.assign(view());
+    return copy_;
+  }
 
   void varint(std::uint64_t v) {
-    while (v >= 0x80) {
-      buf_.push_back(static_cast<char>((v & 0x7f) | 0x80));
-      v >>= 7;
-    }
-    buf_.push_back(static_cast<char>(v));
+    reserve(10);
+    put_varint(v);
   }
 
   template <class T>
   void operator()(const T& v) {
-    if constexpr (std::is_same_v<T, bool>) {
-      buf_.push_back(v ? 1 : 0);
-    } else if constexpr (std::is_enum_v<T>) {
-      varint(static_cast<std::uint64_t>(v));
-    } else if constexpr (std::is_integral_v<T>) {
-      // zig-zag so that small negative sentinels stay short
-      const auto x = static_cast<std::int64_t>(v);
-      varint((static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63));
-    } else if constexpr (requires { v.fields(); }) {
+    if constexpr (kMaxBytes<T> != 0) {
+      reserve(kMaxBytes<T>);
+      put(v);
+    } else if constexpr (detail::HasFields<T>) {
       (*this)(v.fields());
-    } else if constexpr (requires { std::tuple_size<T>::value; }) {
+    } else if constexpr (detail::TupleLike<T>) {
       std::apply([this](const auto&... xs) { ((*this)(xs), ...); }, v);
-    } else if constexpr (requires { v.has_value(); *v; }) {
+    } else if constexpr (detail::Optional<T>) {
       (*this)(v.has_value());
       if (v) (*this)(*v);
     } else {
       static_assert(requires { v.size(); v.begin(); }, "no encoding for this type");
-      varint(v.size());
-      for (const auto& x : v) (*this)(x);
+      using Item = std::remove_cvref_t<decltype(*v.begin())>;
+      if constexpr (kMaxBytes<Item> != 0) {
+        reserve(10 + v.size() * kMaxBytes<Item>);
+        put_varint(v.size());
+        for (const auto& x : v) put(x);
+      } else {
+        varint(v.size());
+        for (const auto& x : v) (*this)(x);
+      }
     }
   }
 
  private:
-  std::string buf_;
+  void reserve(std::size_t more) {
+    if (cap_ - n_ >= more) return;
+    std::size_t cap = cap_ ? cap_ : 64;
+    while (cap - n_ < more) cap *= 2;
+    auto grown = std::make_unique<char[]>(cap);
+    if (n_) std::memcpy(grown.get(), buf_.get(), n_);
+    buf_ = std::move(grown);
+    cap_ = cap;
+  }
+  void append(std::string_view s) {
+    reserve(s.size());
+    if (!s.empty()) std::memcpy(buf_.get() + n_, s.data(), s.size());
+    n_ += s.size();
+  }
+  // Unchecked: the capacity was reserved.
+  void put_varint(std::uint64_t v) {
+    char* p = buf_.get() + n_;
+    while (v >= 0x80) {
+      *p++ = static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *p++ = static_cast<char>(v);
+    n_ = static_cast<std::size_t>(p - buf_.get());
+  }
+  template <class T>
+  void put(const T& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      buf_[n_++] = v ? 1 : 0;
+    } else if constexpr (std::is_enum_v<T>) {
+      put_varint(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::is_integral_v<T>) {
+      // zig-zag so that small negative sentinels stay short
+      const auto x = static_cast<std::int64_t>(v);
+      put_varint((static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63));
+    } else if constexpr (detail::HasFields<T>) {
+      put(v.fields());
+    } else if constexpr (detail::TupleLike<T>) {
+      std::apply([this](const auto&... xs) { (put(xs), ...); }, v);
+    } else {
+      static_assert(detail::Optional<T>);
+      put(v.has_value());
+      if (v) put(*v);
+    }
+  }
+
+  std::unique_ptr<char[]> buf_;
+  std::size_t n_ = 0, cap_ = 0;
+  mutable std::string copy_;
 };
 
 // The inverse of Encoder, for packed frontiers and checkpoints: rebuilds a
@@ -72,6 +192,7 @@ class Decoder {
   [[nodiscard]] bool done() const { return p_ == end_; }
 
   std::uint64_t varint() {
+    if (p_ != end_ && static_cast<std::uint8_t>(*p_) < 0x80) return static_cast<std::uint8_t>(*p_++);  // most are one byte
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ == end_) throw std::runtime_error("truncated state encoding");
@@ -103,8 +224,7 @@ class Decoder {
     } else {
       const std::uint64_t n = varint();
       if (n > static_cast<std::uint64_t>(end_ - p_) + 1) throw std::runtime_error("bad length in state encoding");
-      v.clear();
-      v.resize(n);
+      v.resize(n);  // keeps the storage of a value decoded into again; every item is overwritten
       for (auto& x : v) (*this)(x);
     }
   }
@@ -125,6 +245,15 @@ T decode(std::string_view bytes) {
   d(v);
   if (!d.done()) throw std::runtime_error("trailing bytes after a state encoding");
   return v;
+}
+
+// Decodes into an existing value, reusing the storage its containers hold
+// (the search decodes every state of a level into one scratch value).
+template <class T>
+void decode_into(std::string_view bytes, T& v) {
+  Decoder d(bytes);
+  d(v);
+  if (!d.done()) throw std::runtime_error("trailing bytes after a state encoding");
 }
 
 template <class S>

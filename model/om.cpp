@@ -4,6 +4,7 @@
 #include <bit>
 #include <limits>
 #include <map>
+#include <memory>
 
 #include "agree/properties/byzantine.hpp"
 
@@ -233,8 +234,10 @@ Description Om::describe(const State& s) const {
 
 std::vector<properties::Property<State>> Om::properties() const {
   const int n = n_;
-  const auto self = *this;
-  const auto reasons = [self](const State& s) { return properties::decision_reasons(self.describe(s)); };
+  // One shared copy of the model for the explanations: each copy of a property
+  // (the tree search makes one a subtree) copies a pointer, not the model.
+  const auto self = std::make_shared<const Om>(*this);
+  const auto reasons = [self](const State& s) { return properties::decision_reasons(self->describe(s)); };
   auto loyal_lt = [](const State& s) { return [&s](int g) { return !((s.traitors >> g) & 1u); }; };
   auto decision = [](const State& s) { return [&s](int g) { return static_cast<int>(s.decision[static_cast<std::size_t>(g)]); }; };
   using properties::at_terminal;

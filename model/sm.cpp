@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <memory>
 
 #include "agree/properties/byzantine.hpp"
 
@@ -227,8 +228,10 @@ Description Sm::describe(const State& s) const {
 
 std::vector<properties::Property<State>> Sm::properties() const {
   const int n = n_;
-  const auto self = *this;
-  const auto reasons = [self](const State& s) { return properties::decision_reasons(self.describe(s)); };
+  // One shared copy of the model for the explanations: each copy of a property
+  // (the tree search makes one a subtree) copies a pointer, not the model.
+  const auto self = std::make_shared<const Sm>(*this);
+  const auto reasons = [self](const State& s) { return properties::decision_reasons(self->describe(s)); };
   auto loyal_lt = [](const State& s) { return [&s](int g) { return !((s.traitors >> g) & 1u); }; };
   auto decision = [](const State& s) { return [&s](int g) { return static_cast<int>(s.decision[static_cast<std::size_t>(g)]); }; };
   using properties::at_terminal;

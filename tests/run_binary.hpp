@@ -78,13 +78,22 @@ struct Child {
   }
   // Waits; returns the exit code, or 128 + signal number if a signal ended it.
   int wait() {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-      if (errno != EINTR) throw std::runtime_error("waitpid failed");
+    if (pid > 0)
+      while (::waitpid(pid, &status_, 0) < 0)
+        if (errno != EINTR) throw std::runtime_error("waitpid failed");
     pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
   }
-  void signal(int sig) const { ::kill(pid, sig); }
+  // Whether it still runs (if not, wait() returns at once with how it ended).
+  bool running() {
+    if (pid <= 0) return false;
+    if (::waitpid(pid, &status_, WNOHANG) != pid) return true;
+    pid = -1;
+    return false;
+  }
+  void signal(int sig) const {
+    if (pid > 0) ::kill(pid, sig);
+  }
   [[nodiscard]] std::string out() const { return slurp(out_path); }
   [[nodiscard]] std::string err() const { return slurp(err_path); }
   ~Child() {
@@ -96,6 +105,9 @@ struct Child {
   }
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
+
+ private:
+  int status_ = 0;
 };
 
 // The number printed after `key` in text (spaces and digit separators

@@ -3,8 +3,8 @@
 interrupted, or waits on a rank that stopped answering ends on every rank,
 within a bounded time, as incomplete, with exact figures.
 
-Each case starts `mpirun --oversubscribe -np 3 AGREE check isis --procs 3
---msgs 3 --reduce none --json` (tens of seconds on 3 ranks), lets it run for
+Each case starts `mpirun --oversubscribe -np 3 AGREE check sequencer --procs 3
+--msgs 5 --reduce none --json` (tens of seconds on 3 ranks), lets it run for
 a few seconds, then:
 
   kill     SIGKILL to rank 1 (found among mpirun's children by the
@@ -31,7 +31,7 @@ import json, os, signal, subprocess, sys, tempfile, time
 
 from common import environment, launcher as find_launcher, ranks as on_ranks
 
-CONFIG = ["isis", "--procs", "3", "--msgs", "3", "--reduce", "none"]
+CONFIG = ["sequencer", "--procs", "3", "--msgs", "5", "--reduce", "none"]
 RANKS = 3
 CUTS = ("lost-rank", "interrupted")
 
@@ -154,9 +154,9 @@ def case(agree, launcher, env, how):
         return problems
 
 
-# isis N=3 M=3 without reduction: SPIN's count of distinct states, from an
-# independent Promela model (bench/RESULTS.md, the "spin noreduce" row).
-ISIS_3X3_STATES = 3_754_124
+# sequencer N=3 M=5 without reduction: SPIN's count of distinct states, from an
+# independent Promela model (../shared/peers/spin/RESULTS.md, the noreduce row).
+SPIN_STATES = 8_849_192
 
 
 def saved(stderr):
@@ -203,12 +203,12 @@ def resume_case(agree, launcher, env):
             problems.append(f"resume: SIGUSR1 to the resumed run: cut {report.get('cut')}, not interrupted and saved; {err.strip()[-300:]}")
         again = subprocess.run([*run, "--resume", base], capture_output=True, text=True, env=env, timeout=600)
         report = json.loads(again.stdout) if again.stdout.strip() else {}
-        if again.returncode != 0 or report.get("distinct_states") != ISIS_3X3_STATES:
+        if again.returncode != 0 or report.get("distinct_states") != SPIN_STATES:
             problems.append(f"resume: exit {again.returncode}, {report.get('distinct_states')} states, "
-                            f"not SPIN's {ISIS_3X3_STATES}; {again.stderr.strip()[-300:]}")
+                            f"not SPIN's {SPIN_STATES}; {again.stderr.strip()[-300:]}")
         else:
             print(f"resume: cut at depth {json.loads(first.stdout).get('depth')}, interrupted and saved again, "
-                  f"resumed on {RANKS} ranks to {ISIS_3X3_STATES} states")
+                  f"resumed on {RANKS} ranks to {SPIN_STATES} states")
     return problems
 
 
