@@ -3,8 +3,9 @@
 // expands them a group of kGroup states at a time: first every successor's
 // encoding and key, prefetching its slot in the table; then the lookups, in
 // order, whose cache misses now overlap (a lookup is a miss into a table far
-// larger than the caches). Only the new successors are decoded again, for
-// their properties.
+// larger than the caches). A new successor's properties are judged on the
+// state built, kept until its lookup; only a model stepping on packed words
+// decodes (unpacks) its new successors.
 #pragma once
 
 #include "agree/checker/bfs_level.hpp"
@@ -51,6 +52,7 @@ class LevelRun<P, Exact, Codec>::Worker {
     std::uint64_t parent;
     std::uint32_t action, end;
     bool fresh = false;  // the lookup found it new
+    bool held = false;   // the state itself is in held_ at the same index
   };
 
   // States [g, end): their successors, then the lookups. False on a violation that stops the search.
@@ -126,8 +128,14 @@ class LevelRun<P, Exact, Codec>::Worker {
       const std::string_view bytes = codec_.encode(*t);
       if constexpr (Exact)
         if (b_.lossy(*t, bytes, codec_)) return true;
+      const std::size_t queued = pending_.size();
       known = emit(bytes, h, static_cast<std::uint32_t>(k)) || known;
-      scratch_ = std::move(*t);  // its storage, for the next copy
+      if (pending_.size() > queued) {  // to be looked up: kept, so that a new one needs no decoding
+        if (held_.size() <= queued) held_.resize(queued + 1);
+        std::swap(held_[queued], *t);  // *t gets the storage of a state held before
+        pending_[queued].held = true;
+      }
+      scratch_ = std::move(*t);  // storage, for the next copy
     }
     return known;
   }
@@ -162,8 +170,8 @@ class LevelRun<P, Exact, Codec>::Worker {
       if (b_.store.wants_growth(x.fp)) run_.pauser_.request();
       ++added_;
       out_.add(bytes, {static_cast<std::uint32_t>(x.parent), x.action});
-      codec_.decode_into(bytes, found_);
-      halt_ = b_.monitor.on_discover(found_, [&] {
+      if (!x.held) codec_.decode_into(bytes, found_);
+      halt_ = b_.monitor.on_discover(x.held ? held_[j] : found_, [&] {
         return Place{static_cast<std::uint32_t>(depth_ + 1), x.fp, depth_, x.parent, static_cast<std::int64_t>(x.action)};
       });
       if (halt_) b_.stop.store(true);
@@ -212,6 +220,11 @@ class LevelRun<P, Exact, Codec>::Worker {
   // The state being expanded, a successor being built, a new one being
   // judged: kept between states so that their containers keep their storage.
   State parent_, scratch_, found_;
+  // The successors queued in pending_ (where Pending::held), by index: a new
+  // one's properties are judged on it, not on a decoding of its bytes. The
+  // states trade storage with the successors built (swap), so that steady
+  // state allocates nothing.
+  std::vector<State> held_;
   // The keys this worker last met in the table, direct-mapped: a sibling's
   // successor is often one just met (a diamond), and a hit needs no lookup
   // in the table, a cache miss. A key is put here only once the table has it.
