@@ -101,14 +101,14 @@ class Encoder {
 
   void varint(std::uint64_t v) {
     reserve(10);
-    put_varint(v);
+    n_ = static_cast<std::size_t>(put_varint(buf_.get() + n_, v) - buf_.get());
   }
 
   template <class T>
   void operator()(const T& v) {
     if constexpr (kMaxBytes<T> != 0) {
       reserve(kMaxBytes<T>);
-      put(v);
+      n_ = static_cast<std::size_t>(put(buf_.get() + n_, v) - buf_.get());
     } else if constexpr (detail::HasFields<T>) {
       (*this)(v.fields());
     } else if constexpr (detail::TupleLike<T>) {
@@ -121,8 +121,9 @@ class Encoder {
       using Item = std::remove_cvref_t<decltype(*v.begin())>;
       if constexpr (kMaxBytes<Item> != 0) {
         reserve(10 + v.size() * kMaxBytes<Item>);
-        put_varint(v.size());
-        for (const auto& x : v) put(x);
+        char* p = put_varint(buf_.get() + n_, v.size());  // a local cursor: the writes cannot alias it
+        for (const auto& x : v) p = put(p, x);
+        n_ = static_cast<std::size_t>(p - buf_.get());
       } else {
         varint(v.size());
         for (const auto& x : v) (*this)(x);
@@ -132,7 +133,9 @@ class Encoder {
 
  private:
   void reserve(std::size_t more) {
-    if (cap_ - n_ >= more) return;
+    if (cap_ - n_ < more) [[unlikely]] grow(more);
+  }
+  [[gnu::noinline]] void grow(std::size_t more) {
     std::size_t cap = cap_ ? cap_ : 64;
     while (cap - n_ < more) cap *= 2;
     auto grown = std::make_unique<char[]>(cap);
@@ -145,34 +148,35 @@ class Encoder {
     if (!s.empty()) std::memcpy(buf_.get() + n_, s.data(), s.size());
     n_ += s.size();
   }
-  // Unchecked: the capacity was reserved.
-  void put_varint(std::uint64_t v) {
-    char* p = buf_.get() + n_;
+  // Unchecked writes at p, which has room (reserve()); each returns the end.
+  static char* put_varint(char* p, std::uint64_t v) {
     while (v >= 0x80) {
       *p++ = static_cast<char>((v & 0x7f) | 0x80);
       v >>= 7;
     }
     *p++ = static_cast<char>(v);
-    n_ = static_cast<std::size_t>(p - buf_.get());
+    return p;
   }
   template <class T>
-  void put(const T& v) {
+  static char* put(char* p, const T& v) {
     if constexpr (std::is_same_v<T, bool>) {
-      buf_[n_++] = v ? 1 : 0;
+      *p++ = v ? 1 : 0;
+      return p;
     } else if constexpr (std::is_enum_v<T>) {
-      put_varint(static_cast<std::uint64_t>(v));
+      return put_varint(p, static_cast<std::uint64_t>(v));
     } else if constexpr (std::is_integral_v<T>) {
       // zig-zag so that small negative sentinels stay short
       const auto x = static_cast<std::int64_t>(v);
-      put_varint((static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63));
+      return put_varint(p, (static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63));
     } else if constexpr (detail::HasFields<T>) {
-      put(v.fields());
+      return put(p, v.fields());
     } else if constexpr (detail::TupleLike<T>) {
-      std::apply([this](const auto&... xs) { (put(xs), ...); }, v);
+      std::apply([&p](const auto&... xs) { ((p = put(p, xs)), ...); }, v);
+      return p;
     } else {
       static_assert(detail::Optional<T>);
-      put(v.has_value());
-      if (v) put(*v);
+      p = put(p, v.has_value());
+      return v ? put(p, *v) : p;
     }
   }
 
