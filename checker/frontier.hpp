@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "agree/checker/checkpoint.hpp"
-#include "agree/checker/hugepages.hpp"
 #include "agree/checker/trail.hpp"
 
 namespace agree::checker::detail {
@@ -40,8 +39,11 @@ struct alignas(64) LevelSegment {  // (a line each: two workers append to adjace
     bytes.reserve(states * (width ? width : state_bytes));
     if (!width) starts.reserve(states);
     edges.reserve(states);
-    advise_huge_pages(bytes.data(), bytes.capacity());
-    advise_huge_pages(edges.bytes.data(), edges.bytes.capacity());
+    // No huge-page advice here (the visited table has it): a level is written
+    // and read in order, so 4 KiB pages cost few TLB misses, while a 2 MiB
+    // page fault zeroes (and may first compact) a whole huge page. Paxos 3/4/2,
+    // one thread: 10.6-12.8 s with the advice (2.2-3.4 s of system time), 8.9 s
+    // with huge pages off (0.46 s): bench/RESULTS.md, 0.5.9.
   } catch (const std::bad_alloc&) {  // then it grows as it goes
   }
   void add(std::string_view state, Trail::Edge e) {
