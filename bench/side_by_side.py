@@ -13,6 +13,7 @@ import argparse, json, statistics, subprocess, sys, time
 
 RUNGS = [
     ("twophase", "--rms 10 --reduce none --threads 2 --memory-limit 1024"),
+    ("twophase", "--rms 10 --reduce none --threads 2"),  # the default memory budget (issue 17: under 1 GiB)
     ("twophase", "--rms 9 --reduce none --threads 1"),
     ("sequencer", "--procs 4 --msgs 4 --reduce none --threads 1"),
     ("isis", "--procs 3 --msgs 3 --reduce none --threads 1"),

@@ -82,6 +82,7 @@
 
 #include "agree/checker/checkpoint.hpp"
 #include "agree/checker/codec.hpp"
+#include "agree/checker/page_allocator.hpp"
 #include "agree/checker/por.hpp"
 #include "agree/checker/search_common.hpp"
 #include "agree/checker/store.hpp"
@@ -105,8 +106,8 @@ inline std::uint64_t get_u64(std::string_view in, std::size_t& at) {
 
 // The states of one level on one rank, encoded back to back.
 struct RankLevel {
-  std::string bytes;
-  std::vector<std::uint64_t> starts;
+  PageString bytes;  // (mapped when large, as the one-process frontier: checker/page_allocator.hpp)
+  PageVector<std::uint64_t> starts;
   [[nodiscard]] std::size_t size() const { return starts.size(); }
   [[nodiscard]] std::string_view state(std::size_t i) const {
     const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : bytes.size();

@@ -336,7 +336,7 @@ void DistributedBfs<P, Store, Codec>::read(CheckpointReader& in) {
   });
   from_ = in.u64();
   for (detail::RankLevel* level : {&cur_, &next_}) {
-    level->bytes = in.str();
+    level->bytes = PageString(in.str());
     level->starts.resize(static_cast<std::size_t>(in.count(sizeof(std::uint64_t))));
     std::uint64_t last = 0;
     for (auto& at : level->starts) {

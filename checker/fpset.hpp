@@ -154,6 +154,7 @@ class ConcurrentFingerprintSet {
     guarded_work();
     for (auto& t : pool) t.join();
     if (failed) std::rethrow_exception(failed);
+    if (!todo.empty()) release_free_heap();  // the old segments from calloc (checker/hugepages.hpp)
     bool ok = true;
     for (const auto& seg : segments_)
       if (seg.count.load() * 20 >= seg.capacity * 19) ok = false;

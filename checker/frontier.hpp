@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agree/checker/checkpoint.hpp"
+#include "agree/checker/page_allocator.hpp"
 #include "agree/checker/trail.hpp"
 
 namespace agree::checker::detail {
@@ -24,8 +25,8 @@ namespace agree::checker::detail {
 struct alignas(64) LevelSegment {  // (a line each: two workers append to adjacent segments)
   explicit LevelSegment(std::uint32_t w = 0) : width(w) {}
   std::uint32_t width;
-  std::string bytes;
-  std::vector<std::uint32_t> starts;
+  PageString bytes;                   // (mapped when large: checker/page_allocator.hpp)
+  PageVector<std::uint32_t> starts;
   Trail::Part edges;  // how each was reached, encoded for the trail as they come
   [[nodiscard]] std::size_t size() const { return width ? bytes.size() / width : starts.size(); }
   [[nodiscard]] std::string_view state(std::size_t i) const {
@@ -74,7 +75,7 @@ inline void write_segment(CheckpointWriter& w, const LevelSegment& s, bool edges
 
 inline LevelSegment read_segment(CheckpointReader& in, bool edges, std::uint32_t width) {
   LevelSegment s;
-  s.bytes = in.str();
+  s.bytes = PageString(in.str());
   s.starts.resize(static_cast<std::size_t>(in.count(sizeof(std::uint32_t))));
   in.bytes(s.starts.data(), s.starts.size() * sizeof(std::uint32_t));
   for (std::size_t i = 0; i < s.starts.size(); ++i)

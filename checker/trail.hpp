@@ -31,10 +31,12 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agree/checker/checkpoint.hpp"
 #include "agree/checker/options.hpp"
+#include "agree/checker/page_allocator.hpp"
 #include "agree/checker/varint.hpp"
 
 namespace agree::checker {
@@ -54,7 +56,7 @@ class Trail {
   };
   // A level's part, encoded (see the top of this file), built an edge at a time.
   struct Part {
-    std::string bytes;
+    PageString bytes;  // (mapped when large: a level's part is dropped once written)
     std::vector<Anchor> anchors;
     std::uint64_t count = 0;
     std::uint32_t last = 0;  // the parent of the last edge
@@ -175,7 +177,7 @@ class Trail {
     std::uint64_t first, count;  // its edges' indices in the level: first, first + 1, ...
     std::uint64_t offset, size;  // its bytes in the file
     std::vector<Anchor> anchors;
-    std::string bytes;  // when there is no file
+    PageString bytes;  // when there is no file
   };
   struct Level {
     std::uint64_t count = 0;
@@ -183,7 +185,7 @@ class Trail {
   };
 
   static void put_varint(std::string& out, std::uint64_t v) { varint::put(out, v); }
-  static std::uint64_t get_varint(const std::string& in, std::size_t& at) {
+  static std::uint64_t get_varint(std::string_view in, std::size_t& at) {
     if (const auto v = varint::get(in, at)) return *v;
     throw std::runtime_error("the trail file is corrupt");
   }
@@ -195,13 +197,13 @@ class Trail {
       bytes.resize(static_cast<std::size_t>(to - from));
       read_at(bytes.data(), bytes.size(), part.offset + from);
     } else {
-      bytes.assign(part.bytes, static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+      bytes.assign(part.bytes.data() + from, static_cast<std::size_t>(to - from));
     }
     out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(part.count - a * kAnchorEvery, (b - a) * kAnchorEvery)));
     decode_bytes(bytes, part.anchors[a].parent, out);
   }
   // out.size() edges from the start of `bytes`, the parent before them `parent`.
-  static void decode_bytes(const std::string& bytes, std::uint32_t parent, std::vector<Edge>& out) {
+  static void decode_bytes(std::string_view bytes, std::uint32_t parent, std::vector<Edge>& out) {
     std::size_t at = 0;
     for (auto& e : out) {
       const std::uint64_t z = get_varint(bytes, at);
