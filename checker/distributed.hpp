@@ -65,15 +65,33 @@
 // Checkpoints: one file per rank, saved together or not at all
 // (distributed_checkpoint.hpp).
 //
-// Not here yet: threads inside a rank (each rank expands on one thread),
-// the liveness check, and the parent edges on disk (they are in
+// Threads inside a rank (Options::threads; the command line's default is the
+// machine's cores shared among the ranks on it). The rank's threads take the
+// level in chunks of kChunk states and look their successors up in one table
+// (checker/striped_store.hpp); each keeps its own batches for the peers and
+// its own part of the next level and of its parent edges, joined in thread
+// order at the level's end. Only the rank's first thread talks to the peers
+// (MPI_THREAD_FUNNELED): it sends the batches the others hand it, and puts
+// the batches that arrive in an inbox that every thread takes from. Its last
+// batch of a level leaves after every batch of the others. A claimed chunk is
+// always finished, so the states expanded when a rank is cut are still the
+// level's first ones, as a checkpoint needs.
+//
+// Not here yet: the liveness check, and the parent edges on disk (they are in
 // memory, 16 bytes a state).
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -86,6 +104,7 @@
 #include "agree/checker/por.hpp"
 #include "agree/checker/search_common.hpp"
 #include "agree/checker/store.hpp"
+#include "agree/checker/striped_store.hpp"
 #include "agree/checker/transport.hpp"
 #include "agree/checker/varint.hpp"
 
@@ -142,11 +161,46 @@ class DistributedBfs {
   static constexpr std::size_t kBatchBytes = 1 << 16;
   static constexpr char kData = 'd', kLast = 'l', kCutLast = 'c';  // a batch, the last of a level, the last of a cut rank
   static constexpr bool kPackedSteps = Codec::kExactKeys && model::PackedSuccessors<P>;
+  struct Lookup {  // a successor's lookup, queued (discover)
+    Fingerprint fp;
+    std::uint64_t parent;
+    std::uint32_t from, choice;
+    std::size_t at, size;  // its bytes in Worker::queue_bytes
+  };
+  static constexpr std::size_t kAhead = 32;
+  static constexpr std::uint64_t kChunk = 64;  // states a thread claims at a time
+  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  // A state found by thread w > 0 is numbered (w << kPartShift) + its index in
+  // w's part of the next level until the parts are joined (join_parts).
+  static constexpr int kPartShift = 48;
+
+  // What one thread of the rank keeps while it expands a level: its codec and
+  // the states it builds (their containers keep their storage between
+  // states), its batch for each peer, its queue of lookups, its counters, and
+  // its part of the next level and of that level's parent edges.
+  struct alignas(64) Worker {
+    Worker(const P& p, int peers, unsigned n, std::size_t kinds) : codec(p), out(static_cast<std::size_t>(peers)), fired(kinds), id(n) {}
+    Codec codec;
+    std::vector<std::string> out;  // a batch for each peer
+    std::vector<Lookup> queue;     // lookups to do, their slots prefetched
+    std::string queue_bytes;
+    std::vector<Action> actions;
+    std::vector<model::PackedStep> steps;
+    State parent, scratch, found;  // the state expanded, a successor being built, a new one being judged
+    detail::RankLevel next;
+    std::vector<Edge> edges;
+    std::vector<std::uint64_t> fired;
+    std::uint64_t transitions = 0, terminal_states = 0;
+    bool violated = false;
+    const unsigned id;
+  };
 
  public:
   DistributedBfs(const P& p, const Options& o, Transport& t)
       : p_(p), o_(o), t_(t), k_(t.size()), me_(t.rank()), codec_(p), r_(first_report()), monitor_(p.properties(), o, r_),
-        budget_(o, t.local_size()), symmetry_(uses_symmetry<P>(o)), out_(static_cast<std::size_t>(k_)), fired_(r_.fired.size()) {
+        budget_(o, t.local_size()), symmetry_(uses_symmetry<P>(o)), threads_(std::max(1u, o.threads)), fired_(r_.fired.size()) {
+    store_.set_threads(threads_);
+    for (unsigned w = 0; w < threads_; ++w) workers_.push_back(std::make_unique<Worker>(p_, k_, w, fired_.size()));
     if constexpr (kNeedsProviso<P>)
       throw std::invalid_argument(std::string(model::name_of<P>()) +
                                   ": the distributed search cannot apply the partial-order reduction's cycle proviso yet; use --reduce none or symmetry");
@@ -278,91 +332,70 @@ class DistributedBfs {
   }
 
   // The states of cur_ from from_ on; from_ ends at the first one left (a cut).
-  void expand_level() {
-    const detail::RankLevel& level = cur_;
-    if (edges_.size() == depth_ + 1) edges_.emplace_back();  // else resumed: the next level's edges so far
-    lasts_ = 0;
-    std::vector<Action> actions;
-    auto beat = Clock::now();  // when this rank last sent every peer a batch
-    std::uint64_t h = from_;
-    for (; h < level.size() && cut_ == Cut::None && !peer_cut_; ++h) {
-      if constexpr (kPackedSteps) {
-        packed_successors(level.state(h), h);
-      } else {
-        codec_.decode_into(level.state(h), parent_);
-        const State& s = parent_;
-        actions.clear();
-        const std::size_t n = enabled(p_, s, actions);
-        if (actions.empty()) terminal(s, level.state(h), h);
-        for (std::size_t k = 0; k < n; ++k) successor(s, actions[k], h, static_cast<std::uint32_t>(k));
-      }
-      if (h % 16 == 15) {
-        lasts_ += take_in(false);  // a peer done with the level may have sent its last batch already
-        if (const auto now = Clock::now(); now - beat > beat_every_) {  // a sign of life for waiting peers
-          for (int to = 0; to < k_; ++to)
-            if (to != me_) send(to, kData);
-          beat = now;
-        }
-      }
-      if (const Cut c = budget_.check(store_.size(), depth_, level.size() - h); c != Cut::None) cut_ = c;
-    }
-    from_ = h;
-    end_level();
-  }
+  // The states of cur_ from from_ on, on the rank's threads; from_ ends at
+  // the first one left (a cut). Worker 0 is this thread, the one that talks
+  // to the peers.
+  void expand_level();
+  void expand_mine(Worker& w);
+  void help(Worker& w);
+  void expand(Worker& w, std::uint64_t h);
+  std::uint64_t claim();
+  void communicate(Worker& w, Clock::time_point& beat);
+  void join_parts();
+  void take_counters();
+  void fail(std::exception_ptr e);
 
-  void terminal(const State& s, std::string_view bytes, std::uint64_t h) {
-    ++terminal_states_;
+  void terminal(Worker& w, const State& s, std::string_view bytes, std::uint64_t h) {
+    ++w.terminal_states;
     if (monitor_.on_terminal(s, [&] { return Where{depth_, Codec::key(bytes), depth_, h, static_cast<std::uint64_t>(me_)}; }))
-      violated_ = true;
+      w.violated = true;
   }
 
   // A model that steps on its packed word (twophase): no State is built but
   // for a terminal state or under symmetry, as in one process (bfs_worker.hpp).
-  void packed_successors(std::string_view here, std::uint64_t h) {
+  void packed_successors(Worker& w, std::string_view here, std::uint64_t h) {
     if constexpr (kPackedSteps) {
-      steps_.clear();
-      p_.packed_successors(Codec::word(here), steps_);
-      if (steps_.empty()) terminal(codec_.decode(here), here, h);
-      for (std::uint32_t k = 0; k < steps_.size(); ++k) {
-        ++transitions_;
-        ++fired_[steps_[k].kind];
-        if (steps_[k].self_loop) continue;
-        std::uint64_t word = steps_[k].next;
+      w.steps.clear();
+      p_.packed_successors(Codec::word(here), w.steps);
+      if (w.steps.empty()) terminal(w, w.codec.decode(here), here, h);
+      for (std::uint32_t k = 0; k < w.steps.size(); ++k) {
+        ++w.transitions;
+        ++w.fired[w.steps[k].kind];
+        if (w.steps[k].self_loop) continue;
+        std::uint64_t word = w.steps[k].next;
         if (symmetry_) word = p_.pack(canonical(p_, p_.unpack(word), true));
-        route(std::string_view(reinterpret_cast<const char*>(&word), sizeof word), h, k);
+        route(w, std::string_view(reinterpret_cast<const char*>(&word), sizeof word), h, k);
       }
     }
   }
 
-  void successor(const State& s, const Action& a, std::uint64_t h, std::uint32_t k) {
-    ++transitions_;
-    ++fired_[model::kind_of<P>(a)];
-    scratch_ = s;  // a copy into storage the last successor left behind: no allocation
-    auto next = p_.next_state(std::move(scratch_), a);
+  void successor(Worker& w, const State& s, const Action& a, std::uint64_t h, std::uint32_t k) {
+    ++w.transitions;
+    ++w.fired[model::kind_of<P>(a)];
+    w.scratch = s;  // a copy into storage the last successor left behind: no allocation
+    auto next = p_.next_state(std::move(w.scratch), a);
     if (!next) return;  // a self-loop
     if (symmetry_) *next = canonical(p_, std::move(*next), true);
-    const std::string_view bytes = codec_.encode(*next);
+    const std::string_view bytes = w.codec.encode(*next);
     if constexpr (Store::kExact)
-      if (codec_.decode(bytes) != *next)
+      if (w.codec.decode(bytes) != *next)
         throw std::logic_error(std::string(model::name_of<P>()) + ": two different states have one encoding: State::fields() leaves out a member");
-    route(bytes, h, k);
-    scratch_ = std::move(*next);
+    route(w, bytes, h, k);
+    w.scratch = std::move(*next);
   }
 
   // The exchange of successors between ranks (distributed_exchange.hpp).
-  void route(std::string_view bytes, std::uint64_t h, std::uint32_t k);
-  void discover(std::string_view bytes, Fingerprint fp, std::uint32_t from, std::uint64_t parent, std::uint32_t choice);
-  struct Lookup {  // a successor's lookup, queued (discover)
-    Fingerprint fp;
-    std::uint64_t parent;
-    std::uint32_t from, choice;
-    std::size_t at, size;  // its bytes in queue_bytes_
-  };
-  static constexpr std::size_t kAhead = 32;
-  void drain();
-  void look_up(const Lookup& q, std::string_view bytes);
+  void route(Worker& w, std::string_view bytes, std::uint64_t h, std::uint32_t k);
+  void discover(Worker& w, std::string_view bytes, Fingerprint fp, std::uint32_t from, std::uint64_t parent, std::uint32_t choice);
+  void drain(Worker& w);
+  void look_up(Worker& w, const Lookup& q, std::string_view bytes);
   void send(int to, char kind);
+  void send_handed();
   int take_in(bool wait);
+  void process(Worker& w, const Transport::Message& m);
+  bool serve_one(Worker& w);
+  bool serve_waiting(Worker& w);
+  void close_inbox();
   void end_level();
 
   std::vector<std::uint64_t> collect(std::vector<std::uint64_t> v, Transport::Op op) {
@@ -381,9 +414,10 @@ class DistributedBfs {
       const State s = codec_.decode(level.state(h));
       actions.clear();
       p_.actions(s, actions);
-      if (actions.empty()) terminal(s, level.state(h), h);
+      if (actions.empty()) terminal(*workers_[0], s, level.state(h), h);
       else any = 1;
     }
+    take_counters();
     if (collect({any}, Transport::Op::Max)[0] != 0) r_.cut = Cut::MaxDepth;
   }
 
@@ -409,22 +443,36 @@ class DistributedBfs {
   Codec codec_;
   Report r_;
   Monitor<State, Where> monitor_;
-  Budget budget_;
-  Store store_;
+  // Lines apart: this thread writes the budget's tick at every state, and
+  // every thread reads the store's pointer at every lookup.
+  alignas(64) Budget budget_;
+  alignas(64) detail::StripedStore<Store> store_;
   const bool symmetry_;
+  const unsigned threads_;
   detail::RankLevel cur_, next_;       // the level being expanded, the next one
   std::vector<std::vector<Edge>> edges_;  // per level, how each of its states was reached
-  std::vector<std::string> out_;
-  std::vector<Lookup> queue_;  // lookups to do, their slots prefetched
-  std::string queue_bytes_;
   std::vector<std::uint64_t> fired_;
-  std::vector<model::PackedStep> steps_;
-  // The state being expanded, a successor being built, a new one being judged:
-  // kept between states so that their containers keep their storage.
-  State parent_, scratch_, found_;
-  std::uint64_t depth_ = 0, transitions_ = 0, terminal_states_ = 0, sent_ = 0, received_ = 0;
+  std::vector<std::unique_ptr<Worker>> workers_;  // workers_[0]: this thread
+  // Within a level: the next chunk to claim, whether to claim no more, how
+  // many helper threads are done expanding; the batches they hand this
+  // thread to send; the batches from the peers, and whether more will come;
+  // a helper's failure (rethrown here).
+  // (Each written in a level on a line of its own, apart from what the threads read at every state.)
+  alignas(64) std::atomic<std::uint64_t> claimed_{0};
+  alignas(64) std::atomic<bool> stop_claims_{false}, failed_{false};
+  std::atomic<unsigned> expanded_{0};
+  alignas(64) std::mutex handed_m_;
+  std::vector<std::pair<int, std::string>> handed_;
+  alignas(64) std::mutex inbox_m_;
+  std::condition_variable inbox_ready_;
+  std::deque<Transport::Message> inbox_;
+  bool inputs_done_ = false;  // (under inbox_m_)
+  std::exception_ptr failure_;  // (under inbox_m_)
+  alignas(64) std::uint64_t states_seen_ = 0;  // store_.size() when last read
+  std::uint64_t sent_ = 0, received_ = 0;
   double waiting_ = 0;
   int lasts_ = 0;  // the peers whose last batch of this level has come
+  alignas(64) std::uint64_t depth_ = 0, transitions_ = 0, terminal_states_ = 0;
   bool violated_ = false;
   bool violation_stop_ = false;  // the last stop_levels(): every rank saw a violation (without --keep-going)
   bool peer_cut_ = false;  // a peer was cut: stop expanding, the search ends at this level's end
@@ -446,3 +494,4 @@ class DistributedBfs {
 #include "agree/checker/distributed_checkpoint.hpp"
 #include "agree/checker/distributed_exchange.hpp"
 #include "agree/checker/distributed_paths.hpp"
+#include "agree/checker/distributed_threads.hpp"

@@ -99,6 +99,13 @@ class Monitor {
   }
   // From now on each property keeps only its least violation by `less`.
   void keep_least(std::function<bool(const Where&, const Where&)> less) { least_ = std::move(less); }
+  // Applies f to the place of every violation recorded: for a search that
+  // renumbers its states (the distributed one, joining its threads' parts).
+  template <class F>
+  void update(F&& f) {
+    std::lock_guard lock(m_);
+    for (auto& x : found_) f(x.where);
+  }
   // A violation that ends the search was recorded.
   [[nodiscard]] bool stopped() const { return stop_.load(std::memory_order_relaxed); }
 

@@ -42,6 +42,9 @@ class FingerprintSet {
   }
   // Brings fp's first slot toward the cache, for an insert soon after.
   void prefetch(Fingerprint fp) const { __builtin_prefetch(&slots_[fp & (slots_.size() - 1)]); }
+  // The slots and the mask of a home slot (fp & mask()): what a prefetch reads.
+  [[nodiscard]] const Fingerprint* data() const { return slots_.data(); }
+  [[nodiscard]] std::size_t mask() const { return slots_.size() - 1; }
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] std::size_t bytes() const { return slots_.size() * sizeof(Fingerprint); }
   // Every fingerprint in the set, in table order (a checkpoint writes them).
@@ -77,8 +80,10 @@ class FingerprintSet {
 class FingerprintStore {
  public:
   static constexpr bool kExact = false;
+  explicit FingerprintStore(std::size_t capacity_log2 = 16) : set_(capacity_log2) {}
   bool insert(Fingerprint fp, std::string_view /*bytes*/) { return set_.insert(fp); }
   void prefetch(Fingerprint fp) const { set_.prefetch(fp); }
+  [[nodiscard]] const FingerprintSet& set() const { return set_; }
   [[nodiscard]] std::size_t size() const { return set_.size(); }
   [[nodiscard]] std::size_t bytes() const { return set_.bytes(); }
   [[nodiscard]] std::uint64_t collisions() const { return 0; }
@@ -94,6 +99,7 @@ class FingerprintStore {
 class ExactStore {
  public:
   static constexpr bool kExact = true;
+  explicit ExactStore(std::size_t capacity_log2 = 16) : fps_(capacity_log2) {}
   bool insert(Fingerprint fp, std::string_view bytes) {
     const bool fresh = states_.emplace(bytes).second;
     const bool fresh_fp = fps_.insert(fp);

@@ -8,6 +8,7 @@
 //
 // Exit codes (a contract): 0 holds / reproduced, 1 violated / not reproduced,
 // 2 usage or input error, 3 incomplete (a limit or an interruption cut the run short).
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -121,6 +122,15 @@ void add_check_flags(CLI::App* cmd, CheckFlags& f) {
       ->type_name("FILE");
 }
 
+// The cores this process may run on (its affinity: taskset, or mpirun's
+// binding), at least one.
+unsigned usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return static_cast<unsigned>(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 checker::Options to_options(const CheckFlags& f) {
   checker::Options o;
   o.search = f.search == "dfs" ? checker::Search::Dfs : f.search == "tree" ? checker::Search::Tree : checker::Search::Bfs;
@@ -130,7 +140,7 @@ checker::Options to_options(const CheckFlags& f) {
   o.reduce = checker::parse_reduce(f.reduce.empty() ? "all" : f.reduce);
   o.liveness = f.liveness;
   if (!f.fairness.empty()) o.fairness = checker::parse_fairness(f.fairness);
-  o.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
+  o.threads = f.threads ? f.threads : usable_cores();
   o.max_states = f.max_states;
   o.max_depth = f.max_depth;
   o.time_limit = f.time_limit;
@@ -175,10 +185,16 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
   o.transport = g_transport;
   // Only rank 0 of a distributed search writes: its report, its traces.
   const bool primary = !g_transport || g_transport->rank() == 0;
-  if (g_transport && o.threads > 1) {
-    if (f.threads > 1 && primary) std::cerr << "agree: warning: --threads: each rank of a distributed search expands on one thread for now\n";
-    o.threads = 1;
-  }
+  // Each rank runs --threads threads; by default the cores it may run on
+  // (mpirun binds each rank to one core unless told otherwise), at most its
+  // share of its machine's cores.
+  if (g_transport && !f.threads)
+    o.threads = std::max(1u, std::min(usable_cores(), std::thread::hardware_concurrency() /
+                                                          static_cast<unsigned>(std::max(1, g_transport->local_size()))));
+  if (g_transport && f.threads > usable_cores() && primary)
+    std::cerr << "agree: warning: --threads " << f.threads << ": this rank may run on " << usable_cores()
+              << " core(s) only (mpirun binds each rank to one core by default: run mpirun --bind-to none, or --map-by slot:PE="
+              << f.threads << ")\n";
   const bool tty = ::isatty(STDERR_FILENO) != 0 && primary;
   if (tty)
     o.progress = [](const checker::Progress& p) {

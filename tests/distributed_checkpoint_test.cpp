@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -60,21 +61,26 @@ void refused_everywhere(const M& p, const Options& o, int k, const std::string& 
 TEST_CASE("distributed checkpoint: interrupted on K ranks, resumed on K, as one whole run", "[parallel][distributed][checkpoint]") {
   const auto p = made<model::isis::Isis>("procs=3 msgs=2").first;
   const Report one = whole(p);
+  // Threads in each rank when saved, and when resumed: a file holds no thread count.
+  const auto [saved_on, resumed_on] = GENERATE(std::pair{1u, 1u}, std::pair{2u, 2u}, std::pair{2u, 1u}, std::pair{1u, 3u});
   for (const int k : {1, 2, 3}) {
-    INFO(k << " ranks");
+    INFO(k << " ranks, " << saved_on << " then " << resumed_on << " threads in each");
     runbin::TempDir dir;
-    // Set from the start: the budget reads it every 1024 states a rank
-    // expands, so the ranks stop within a level, and save it half done.
+    // Set from the start: a rank of one thread reads it every 1024 states it
+    // expands, so the ranks stop within a level, and save it half done; with
+    // helpers, after its first chunk of 64 (the first level's end here).
     std::atomic<bool> stop{true};
     Options o;
     o.interrupt = &stop;
     o.checkpoint_path = dir / "i.ckpt";
+    o.threads = saved_on;
     for (const Result& r : on_ranks(p, o, k)) {
       CHECK(r.report.cut == Cut::Interrupted);
       CHECK(r.report.distinct_states < one.distinct_states);
     }
     for (int r = 0; r < k; ++r) CHECK(std::filesystem::exists(checker::rank_checkpoint_path(dir / "i.ckpt", r, k)));
     stop = false;
+    o.threads = resumed_on;
     o.checkpoint_path.clear();
     o.resume_path = dir / "i.ckpt";
     same_as(on_ranks(p, o, k), one);

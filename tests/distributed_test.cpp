@@ -51,10 +51,11 @@ void same_figures(const Report& a, const Report& b) {
 // process at once but finishes the level on K ranks, so only the verdict and
 // the counterexample's length are compared.
 template <class M>
-void same_on_k_ranks(const std::string& settings, Reduce reduce = Reduce::None, bool keep_going = true, bool packed = true) {
+void same_on_k_ranks(const std::string& settings, Reduce reduce = Reduce::None, bool keep_going = true, bool packed = true,
+                     unsigned threads = 1) {
   const auto [p, params] = made<M>(settings);
   INFO(model::name_of<M>() << " " << params << " --reduce " << checker::to_string(reduce) << (keep_going ? " --keep-going" : "")
-                           << (packed ? "" : " --no-pack"));
+                           << (packed ? "" : " --no-pack") << " --threads " << threads);
   Options o;
   o.parameters = params;
   o.reduce = reduce;
@@ -65,6 +66,7 @@ void same_on_k_ranks(const std::string& settings, Reduce reduce = Reduce::None, 
   const Result one = agree::check(p, o);
   Options distributed = o;
   distributed.search_chosen = false;
+  distributed.threads = threads;  // in each rank
   // Each counterexample's last state, for every K the same (the least
   // violating state by depth and fingerprint); under symmetry the concrete
   // run, and so its last state, may be another member of the orbit.
@@ -151,6 +153,35 @@ TEST_CASE("distributed search: vote, floodset, om, sm, twophase, tokenring, abp 
   same_on_k_ranks<model::tokenring::TokenRing>("procs=5");
   same_on_k_ranks<model::abp::Abp>("msgs=2 variant=no-bit");
   same_on_k_ranks<model::abp::Abp>("msgs=2 variant=no-bit", Reduce::None, false);
+}
+
+// Threads inside each rank: the same figures, verdicts and shortest
+// counterexamples as one process, whichever thread meets a state first.
+TEST_CASE("distributed search: two and three threads in each rank", "[parallel][distributed]") {
+  using model::isis::Isis;
+  using model::sequencer::Sequencer;
+  using model::twophase::TwoPhase;
+  for (const unsigned threads : {2u, 3u}) {
+    same_on_k_ranks<Sequencer>("procs=3 msgs=2 variant=no-holdback", Reduce::None, true, true, threads);
+    same_on_k_ranks<Sequencer>("procs=3 msgs=2 variant=no-holdback", Reduce::None, false, true, threads);
+    same_on_k_ranks<Sequencer>("procs=3 msgs=2 crash=1", Reduce::Por, true, true, threads);
+    same_on_k_ranks<Isis>("procs=3 msgs=2 variant=no-tiebreak", Reduce::All, true, true, threads);
+    same_on_k_ranks<Isis>("procs=3 msgs=2 variant=no-tiebreak", Reduce::None, false, true, threads);
+    same_on_k_ranks<model::vote::VoteProtocol>("procs=3 rule=majority crash=1", Reduce::None, true, true, threads);
+    same_on_k_ranks<model::om::Om>("generals=4 traitors=1", Reduce::None, true, true, threads);
+    for (const bool packed : {true, false}) {
+      same_on_k_ranks<TwoPhase>("rms=4", Reduce::None, true, packed, threads);
+      same_on_k_ranks<TwoPhase>("rms=3 variant=eager-commit", Reduce::None, false, packed, threads);
+    }
+  }
+  // --exact: full states in the rank's table, behind its locks too.
+  const auto [p, params] = made<Isis>("procs=3 msgs=2");
+  Options o;
+  o.reduce = Reduce::None;
+  o.exact = true;
+  const Report one = agree::check(p, o).report;
+  o.threads = 2;
+  for (const Result& r : on_ranks(p, o, 2)) same_figures(one, r.report);
 }
 
 TEST_CASE("distributed search: counts from sources of their own on 3 ranks", "[parallel][distributed]") {
@@ -245,6 +276,8 @@ TEST_CASE("distributed search: a lost rank ends every rank with the figures of t
   const auto p = made<model::isis::Isis>("procs=2 msgs=2").first;
   Options o;
   o.reduce = Reduce::None;
+  o.threads = GENERATE(1u, 2u);  // in each rank
+  INFO(o.threads << " threads in each rank");
   const Report whole = agree::check(p, o).report;
   int lost = 0;
   for (int n = 1;; n += 2) {  // past the search's last reduction it completes
@@ -295,6 +328,8 @@ TEST_CASE("distributed search: one rank interrupted stops them all", "[parallel]
   Options one;
   one.reduce = Reduce::None;
   const Report whole = agree::check(p, one).report;
+  const unsigned each = GENERATE(1u, 2u);  // threads in each rank
+  INFO(each << " threads in each rank");
   checker::LocalRanks ranks(3);
   std::atomic<bool> stop{true}, go_on{false};
   std::vector<Report> got(3);
@@ -304,6 +339,7 @@ TEST_CASE("distributed search: one rank interrupted stops them all", "[parallel]
       const auto t = ranks.transport(r);
       Options mine;
       mine.reduce = Reduce::None;
+      mine.threads = each;
       mine.transport = t.get();
       mine.interrupt = r == 1 ? &stop : &go_on;
       got[static_cast<std::size_t>(r)] = agree::check(p, mine).report;
@@ -313,6 +349,6 @@ TEST_CASE("distributed search: one rank interrupted stops them all", "[parallel]
     CHECK(r.cut == Cut::Interrupted);
     CHECK(r.verdict == Verdict::Incomplete);
     CHECK(r.distinct_states == got[0].distinct_states);
-    CHECK(r.distinct_states < whole.distinct_states);  // rank 1 notices at its 1024th state (checker::Budget)
+    CHECK(r.distinct_states < whole.distinct_states);  // rank 1 notices at its 1024th state (checker::Budget), or first chunk
   }
 }

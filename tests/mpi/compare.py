@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""tests/mpi/compare.py AGREE [K ...] — the distributed search under mpirun
+"""tests/mpi/compare.py AGREE [K | KxT ...] — the distributed search under mpirun
 against one process.
 
 For small configurations of every built-in protocol (broken variants, crashes
 and reductions included), runs `AGREE check ... --json --keep-going` in one
 process (breadth-first) and under `mpirun --oversubscribe -np K` for each K
-(default 2 3 4), and compares every figure: distinct states, transitions, depth,
+(default 2 3 4; KxT: K ranks of T threads each, `mpirun --bind-to none ...
+--threads T`), and compares every figure: distinct states, transitions, depth,
 terminal states, the verdict, the violated properties with the length of each
 counterexample, the exit code. Also: the per-rank figures add up (states owned
 sum to the distinct states, bytes sent to bytes received), every trace the
@@ -68,7 +69,7 @@ def main():
         print(__doc__)
         return 2
     agree = sys.argv[1]
-    ranks = [int(k) for k in sys.argv[2:]] or [2, 3, 4]
+    ranks = sys.argv[2:] or ["2", "3", "4"]
     launcher = find_launcher()
     if launcher is None:
         print("mpi: no mpirun on PATH")
@@ -84,11 +85,16 @@ def main():
             print(f"{config}: one process gave no report (exit {code1}): {err}")
             bad += 1
             continue
-        for k in ranks:
+        for spec in ranks:
+            k, _, threads = spec.partition("x")
+            k = int(k)
             with tempfile.TemporaryDirectory() as d:
-                cmd = [*on_ranks(launcher, k), agree, "check", *args, "--json", "--keep-going", "--trace-dir", d]
+                # Threads in a rank need cores: mpirun binds each rank to one unless told not to.
+                launch = [*on_ranks(launcher, k), "--bind-to", "none"] if threads else on_ranks(launcher, k)
+                more = ["--threads", threads] if threads else []
+                cmd = [*launch, agree, "check", *args, *more, "--json", "--keep-going", "--trace-dir", d]
                 code, got, err = run(cmd, env)
-                where = f"{config}, {k} ranks"
+                where = f"{config}, {k} ranks" + (f" of {threads} threads" if threads else "")
                 if got is None:
                     print(f"{where}: no report (exit {code}): {err}")
                     bad += 1
