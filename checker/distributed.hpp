@@ -173,13 +173,23 @@ class DistributedBfs {
   // A state found by thread w > 0 is numbered (w << kPartShift) + its index in
   // w's part of the next level until the parts are joined (join_parts).
   static constexpr int kPartShift = 48;
+  // Each thread's fingerprints met lately (as the one-process search's
+  // bfs_worker.hpp): in this rank's table, or sent to their owner before. A
+  // successor met there again is known to its owner, or will be by the time
+  // it could arrive there (a peer takes one rank's batches in the order sent,
+  // and every batch is sent before the level ends): neither looked up nor
+  // sent again. Its transition is counted all the same. Fingerprints only: a
+  // store of full states (--exact) must compare the states.
+  static constexpr bool kRecent = !Store::kExact;
+  static constexpr std::size_t kRecentMask = (std::size_t{1} << 16) - 1;
 
   // What one thread of the rank keeps while it expands a level: its codec and
   // the states it builds (their containers keep their storage between
   // states), its batch for each peer, its queue of lookups, its counters, and
   // its part of the next level and of that level's parent edges.
   struct alignas(64) Worker {
-    Worker(const P& p, int peers, unsigned n, std::size_t kinds) : codec(p), out(static_cast<std::size_t>(peers)), fired(kinds), id(n) {}
+    Worker(const P& p, int peers, unsigned n, std::size_t kinds)
+        : codec(p), out(static_cast<std::size_t>(peers)), recent(kRecent ? kRecentMask + 1 : 0), fired(kinds), id(n) {}
     Codec codec;
     std::vector<std::string> out;  // a batch for each peer
     std::vector<Lookup> queue;     // lookups to do, their slots prefetched
@@ -189,6 +199,7 @@ class DistributedBfs {
     State parent, scratch, found;  // the state expanded, a successor being built, a new one being judged
     detail::RankLevel next;
     std::vector<Edge> edges;
+    std::vector<Fingerprint> recent;  // (kRecent)
     std::vector<std::uint64_t> fired;
     std::uint64_t transitions = 0, terminal_states = 0;
     bool violated = false;

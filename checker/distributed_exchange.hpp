@@ -31,8 +31,11 @@ namespace agree::checker {
 template <model::Protocol P, class Store, class Codec>
 void DistributedBfs<P, Store, Codec>::route(Worker& w, std::string_view bytes, std::uint64_t h, std::uint32_t k) {
   const Fingerprint fp = Codec::key(bytes);
+  if constexpr (kRecent)
+    if (w.recent[fp & kRecentMask] == fp) return;  // known, or sent before
   const int to = detail::owner_of(fp, k_);
   if (to == me_) return discover(w, bytes, fp, static_cast<std::uint32_t>(me_), h, k);
+  if constexpr (kRecent) w.recent[fp & kRecentMask] = fp;
   std::string& batch = w.out[static_cast<std::size_t>(to)];
   if (batch.empty()) batch.push_back(kData);
   detail::put_u64(batch, h);
@@ -73,7 +76,9 @@ void DistributedBfs<P, Store, Codec>::drain(Worker& w) {
 
 template <model::Protocol P, class Store, class Codec>
 void DistributedBfs<P, Store, Codec>::look_up(Worker& w, const Lookup& q, std::string_view bytes) {
-  if (!store_.insert(q.fp, bytes)) return;
+  const bool fresh = store_.insert(q.fp, bytes);
+  if constexpr (kRecent) w.recent[q.fp & kRecentMask] = q.fp;
+  if (!fresh) return;
   w.next.add(bytes);
   w.edges.push_back({q.from, q.choice, q.parent});
   w.codec.decode_into(bytes, w.found);

@@ -42,9 +42,6 @@ class FingerprintSet {
   }
   // Brings fp's first slot toward the cache, for an insert soon after.
   void prefetch(Fingerprint fp) const { __builtin_prefetch(&slots_[fp & (slots_.size() - 1)]); }
-  // The slots and the mask of a home slot (fp & mask()): what a prefetch reads.
-  [[nodiscard]] const Fingerprint* data() const { return slots_.data(); }
-  [[nodiscard]] std::size_t mask() const { return slots_.size() - 1; }
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] std::size_t bytes() const { return slots_.size() * sizeof(Fingerprint); }
   // Every fingerprint in the set, in table order (a checkpoint writes them).
@@ -80,10 +77,8 @@ class FingerprintSet {
 class FingerprintStore {
  public:
   static constexpr bool kExact = false;
-  explicit FingerprintStore(std::size_t capacity_log2 = 16) : set_(capacity_log2) {}
   bool insert(Fingerprint fp, std::string_view /*bytes*/) { return set_.insert(fp); }
   void prefetch(Fingerprint fp) const { set_.prefetch(fp); }
-  [[nodiscard]] const FingerprintSet& set() const { return set_; }
   [[nodiscard]] std::size_t size() const { return set_.size(); }
   [[nodiscard]] std::size_t bytes() const { return set_.bytes(); }
   [[nodiscard]] std::uint64_t collisions() const { return 0; }

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "agree/checker/fingerprint.hpp"
+#include "agree/checker/hugepages.hpp"
 #include "agree/checker/store.hpp"
 
 namespace agree::checker::detail {
@@ -90,13 +91,16 @@ class FingerprintStripe {
   }
 
  private:
+  // A stripe's slots are zeroed pages, 2 MiB ones once the stripe is that
+  // large (hugepages.hpp): a lookup seldom misses the TLB.
   struct Table {
+    explicit Table(std::size_t capacity) : mask(capacity - 1), slots(capacity) {}
     std::size_t mask;
-    std::unique_ptr<Fingerprint[]> slots;
+    ZeroedArray<Fingerprint> slots;
   };
-  static Table* make(std::size_t capacity) { return new Table{capacity - 1, std::make_unique<Fingerprint[]>(capacity)}; }
+  static Table* make(std::size_t capacity) { return new Table(capacity); }
 
-  static bool seen(const Table& t, Fingerprint fp) {
+  static bool seen(Table& t, Fingerprint fp) {
     for (std::size_t i = fp & t.mask;; i = (i + 1) & t.mask) {
       const Fingerprint cur = std::atomic_ref<Fingerprint>(t.slots[i]).load(std::memory_order_relaxed);
       if (cur == fp) return true;
@@ -154,7 +158,12 @@ class StripedStore {
   static constexpr std::size_t kStripes = 64;
 
   // Whether more than one thread looks up (only while none does).
-  void set_threads(unsigned n) { locking_ = n > 1; }
+  // One thread looks up in a single stripe: no lock is taken then, and the
+  // stripes would only add a line to read before each lookup.
+  void set_threads(unsigned n) {
+    locking_ = n > 1;
+    stripe_mask_ = locking_ ? kStripes - 1 : 0;
+  }
 
   // Thread-safe after set_threads(n > 1).
   bool insert(Fingerprint fp, std::string_view bytes) {
@@ -167,40 +176,41 @@ class StripedStore {
   // Thread-safe, and exact when no thread inserts.
   [[nodiscard]] std::uint64_t size() const {
     std::uint64_t n = 0;
-    for (std::size_t i = 0; i < kStripes; ++i) n += stripes_[i].s.size();
+    for (std::size_t i = 0; i <= stripe_mask_; ++i) n += stripes_[i].s.size();
     return n;
   }
   // Only while no thread inserts.
   [[nodiscard]] std::uint64_t bytes() const {
     std::uint64_t n = 0;
-    for (std::size_t i = 0; i < kStripes; ++i) n += stripes_[i].s.bytes();
+    for (std::size_t i = 0; i <= stripe_mask_; ++i) n += stripes_[i].s.bytes();
     return n;
   }
   [[nodiscard]] std::uint64_t collisions() const {
     std::uint64_t n = 0;
     if constexpr (kExact)
-      for (std::size_t i = 0; i < kStripes; ++i) n += stripes_[i].s.collisions();
+      for (std::size_t i = 0; i <= stripe_mask_; ++i) n += stripes_[i].s.collisions();
     return n;
   }
   // The tables replaced while threads looked up, freed (only while none does).
   void reclaim() {
     if constexpr (!kExact)
-      for (std::size_t i = 0; i < kStripes; ++i) stripes_[i].s.reclaim();
+      for (std::size_t i = 0; i <= stripe_mask_; ++i) stripes_[i].s.reclaim();
   }
   // Every fingerprint, stripe by stripe (only while no thread inserts).
   template <class F>
   void for_each(F&& f) const {
     if constexpr (!kExact)
-      for (std::size_t i = 0; i < kStripes; ++i) stripes_[i].s.for_each(f);
+      for (std::size_t i = 0; i <= stripe_mask_; ++i) stripes_[i].s.for_each(f);
   }
 
  private:
-  static std::size_t stripe(Fingerprint fp) { return static_cast<std::size_t>(fp >> 32) & (kStripes - 1); }
+  std::size_t stripe(Fingerprint fp) const { return static_cast<std::size_t>(fp >> 32) & stripe_mask_; }
   struct alignas(64) Stripe {
     std::conditional_t<kExact, ExactStripe, FingerprintStripe> s;
   };
   std::unique_ptr<Stripe[]> stripes_ = std::make_unique<Stripe[]>(kStripes);
   bool locking_ = false;
+  std::size_t stripe_mask_ = 0;
 };
 
 }  // namespace agree::checker::detail
