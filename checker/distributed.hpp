@@ -198,7 +198,7 @@ class DistributedBfs {
     std::vector<model::PackedStep> steps;
     State parent, scratch, found;  // the state expanded, a successor being built, a new one being judged
     detail::RankLevel next;
-    std::vector<Edge> edges;
+    PageVector<Edge> edges;
     std::vector<Fingerprint> recent;  // (kRecent)
     std::vector<std::uint64_t> fired;
     std::uint64_t transitions = 0, terminal_states = 0;
@@ -248,6 +248,7 @@ class DistributedBfs {
     for (;; resumed = false) {
       if (!resumed) {  // a resume goes on with the level it saved
         if (collect({next_.size()}, Transport::Op::Sum)[0] == 0) break;
+        before_ = cur_.size();
         cur_ = std::move(next_);
         next_ = {};
         from_ = 0;
@@ -347,6 +348,7 @@ class DistributedBfs {
   // the first one left (a cut). Worker 0 is this thread, the one that talks
   // to the peers.
   void expand_level();
+  void reserve_parts();
   void expand_mine(Worker& w);
   void help(Worker& w);
   void expand(Worker& w, std::uint64_t h);
@@ -461,7 +463,8 @@ class DistributedBfs {
   const bool symmetry_;
   const unsigned threads_;
   detail::RankLevel cur_, next_;       // the level being expanded, the next one
-  std::vector<std::vector<Edge>> edges_;  // per level, how each of its states was reached
+  std::uint64_t before_ = 0;           // the size of the level before cur_ (reserve_parts)
+  std::vector<PageVector<Edge>> edges_;  // per level, how each of its states was reached
   std::vector<std::uint64_t> fired_;
   std::vector<std::unique_ptr<Worker>> workers_;  // workers_[0]: this thread
   // Within a level: the next chunk to claim, whether to claim no more, how

@@ -34,6 +34,7 @@ void DistributedBfs<P, Store, Codec>::expand_level() {
   mine.next = std::move(next_);  // a resume's part of the next level, else empty
   mine.edges = std::move(edges_.back());
   next_ = {};
+  reserve_parts();
   claimed_.store(from_);
   stop_claims_.store(cut_ != Cut::None || peer_cut_);
   expanded_.store(0);
@@ -58,6 +59,25 @@ void DistributedBfs<P, Store, Codec>::expand_level() {
   if (failure_) std::rethrow_exception(failure_);
   from_ = std::min<std::uint64_t>(claimed_.load(), cur_.size());
   join_parts();
+}
+
+// Room for each thread's part of the next level and its parent edges, from
+// the growth of the last level: a part that outgrows its vector copies it
+// into one twice as large, and the new pages fault in (a third of the time
+// of the queued lookups went to that copy: bench/RESULTS.md, 0.5.12). The
+// room is taken from mappings of its own (page_allocator.hpp): the pages
+// never written are never given memory.
+template <model::Protocol P, class Store, class Codec>
+void DistributedBfs<P, Store, Codec>::reserve_parts() {
+  if (cur_.size() == 0) return;
+  const double growth = std::clamp(before_ ? static_cast<double>(cur_.size()) / static_cast<double>(before_) : 1.0, 1.0, 4.0);
+  const auto states = static_cast<std::size_t>(1.25 * growth * static_cast<double>(cur_.size()) / threads_) + 64;
+  const std::size_t state_bytes = cur_.bytes.size() / cur_.size() + 1;
+  for (auto& w : workers_) {
+    w->edges.reserve(w->edges.size() + states);
+    w->next.starts.reserve(w->next.starts.size() + states);
+    w->next.bytes.reserve(w->next.bytes.size() + states * state_bytes);
+  }
 }
 
 // The next chunk's first state, or kNone: the level is done, or the rank stops.
