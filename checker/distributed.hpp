@@ -358,44 +358,10 @@ class DistributedBfs {
   void take_counters();
   void fail(std::exception_ptr e);
 
-  void terminal(Worker& w, const State& s, std::string_view bytes, std::uint64_t h) {
-    ++w.terminal_states;
-    if (monitor_.on_terminal(s, [&] { return Where{depth_, Codec::key(bytes), depth_, h, static_cast<std::uint64_t>(me_)}; }))
-      w.violated = true;
-  }
-
-  // A model that steps on its packed word (twophase): no State is built but
-  // for a terminal state or under symmetry, as in one process (bfs_worker.hpp).
-  void packed_successors(Worker& w, std::string_view here, std::uint64_t h) {
-    if constexpr (kPackedSteps) {
-      w.steps.clear();
-      p_.packed_successors(Codec::word(here), w.steps);
-      if (w.steps.empty()) terminal(w, w.codec.decode(here), here, h);
-      for (std::uint32_t k = 0; k < w.steps.size(); ++k) {
-        ++w.transitions;
-        ++w.fired[w.steps[k].kind];
-        if (w.steps[k].self_loop) continue;
-        std::uint64_t word = w.steps[k].next;
-        if (symmetry_) word = p_.pack(canonical(p_, p_.unpack(word), true));
-        route(w, std::string_view(reinterpret_cast<const char*>(&word), sizeof word), h, k);
-      }
-    }
-  }
-
-  void successor(Worker& w, const State& s, const Action& a, std::uint64_t h, std::uint32_t k) {
-    ++w.transitions;
-    ++w.fired[model::kind_of<P>(a)];
-    w.scratch = s;  // a copy into storage the last successor left behind: no allocation
-    auto next = p_.next_state(std::move(w.scratch), a);
-    if (!next) return;  // a self-loop
-    if (symmetry_) *next = canonical(p_, std::move(*next), true);
-    const std::string_view bytes = w.codec.encode(*next);
-    if constexpr (Store::kExact)
-      if (w.codec.decode(bytes) != *next)
-        throw std::logic_error(std::string(model::name_of<P>()) + ": two different states have one encoding: State::fields() leaves out a member");
-    route(w, bytes, h, k);
-    w.scratch = std::move(*next);
-  }
+  // The successors of a state (distributed_threads.hpp).
+  void terminal(Worker& w, const State& s, std::string_view bytes, std::uint64_t h);
+  void packed_successors(Worker& w, std::string_view here, std::uint64_t h);
+  void successor(Worker& w, const State& s, const Action& a, std::uint64_t h, std::uint32_t k);
 
   // The exchange of successors between ranks (distributed_exchange.hpp).
   void route(Worker& w, std::string_view bytes, std::uint64_t h, std::uint32_t k);
@@ -419,20 +385,7 @@ class DistributedBfs {
   }
 
   // At --max-depth: the states with successors make the run incomplete, the others are terminal.
-  void last_level_terminals() {
-    const detail::RankLevel& level = cur_;
-    std::vector<Action> actions;
-    std::uint64_t any = 0;
-    for (std::uint64_t h = 0; h < level.size(); ++h) {
-      const State s = codec_.decode(level.state(h));
-      actions.clear();
-      p_.actions(s, actions);
-      if (actions.empty()) terminal(*workers_[0], s, level.state(h), h);
-      else any = 1;
-    }
-    take_counters();
-    if (collect({any}, Transport::Op::Max)[0] != 0) r_.cut = Cut::MaxDepth;
-  }
+  void last_level_terminals();
 
   Report finish();
   // Checkpoints (distributed_checkpoint.hpp).

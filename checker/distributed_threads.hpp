@@ -1,6 +1,7 @@
 // checker/distributed_threads.hpp — a level of the distributed search on
 // the rank's threads (see "Threads inside a rank" at the top of
-// checker/distributed.hpp). Included at the end of checker/distributed.hpp.
+// checker/distributed.hpp), and the successors of a state. Included at the
+// end of checker/distributed.hpp.
 //
 // This thread (worker 0) claims chunks of the level as the helpers do, and
 // between its states talks to the peers: it takes in their batches, sends
@@ -100,6 +101,65 @@ void DistributedBfs<P, Store, Codec>::expand(Worker& w, std::uint64_t h) {
     if (w.actions.empty()) terminal(w, s, cur_.state(h), h);
     for (std::size_t k = 0; k < n; ++k) successor(w, s, w.actions[k], h, static_cast<std::uint32_t>(k));
   }
+}
+
+template <model::Protocol P, class Store, class Codec>
+void DistributedBfs<P, Store, Codec>::terminal(Worker& w, const State& s, std::string_view bytes, std::uint64_t h) {
+  ++w.terminal_states;
+  if (monitor_.on_terminal(s, [&] { return Where{depth_, Codec::key(bytes), depth_, h, static_cast<std::uint64_t>(me_)}; }))
+    w.violated = true;
+}
+
+// A model that steps on its packed word (twophase): no State is built but
+// for a terminal state or under symmetry, as in one process (bfs_worker.hpp).
+template <model::Protocol P, class Store, class Codec>
+void DistributedBfs<P, Store, Codec>::packed_successors(Worker& w, std::string_view here, std::uint64_t h) {
+  if constexpr (kPackedSteps) {
+    w.steps.clear();
+    p_.packed_successors(Codec::word(here), w.steps);
+    if (w.steps.empty()) terminal(w, w.codec.decode(here), here, h);
+    for (std::uint32_t k = 0; k < w.steps.size(); ++k) {
+      ++w.transitions;
+      ++w.fired[w.steps[k].kind];
+      if (w.steps[k].self_loop) continue;
+      std::uint64_t word = w.steps[k].next;
+      if (symmetry_) word = p_.pack(canonical(p_, p_.unpack(word), true));
+      route(w, std::string_view(reinterpret_cast<const char*>(&word), sizeof word), h, k);
+    }
+  }
+}
+
+template <model::Protocol P, class Store, class Codec>
+void DistributedBfs<P, Store, Codec>::successor(Worker& w, const State& s, const Action& a, std::uint64_t h, std::uint32_t k) {
+  ++w.transitions;
+  ++w.fired[model::kind_of<P>(a)];
+  w.scratch = s;  // a copy into storage the last successor left behind: no allocation
+  auto next = p_.next_state(std::move(w.scratch), a);
+  if (!next) return;  // a self-loop
+  if (symmetry_) *next = canonical(p_, std::move(*next), true);
+  const std::string_view bytes = w.codec.encode(*next);
+  if constexpr (Store::kExact)
+    if (w.codec.decode(bytes) != *next)
+      throw std::logic_error(std::string(model::name_of<P>()) + ": two different states have one encoding: State::fields() leaves out a member");
+  route(w, bytes, h, k);
+  w.scratch = std::move(*next);
+}
+
+// At --max-depth: the states with successors make the run incomplete, the others are terminal.
+template <model::Protocol P, class Store, class Codec>
+void DistributedBfs<P, Store, Codec>::last_level_terminals() {
+  const detail::RankLevel& level = cur_;
+  std::vector<Action> actions;
+  std::uint64_t any = 0;
+  for (std::uint64_t h = 0; h < level.size(); ++h) {
+    const State s = codec_.decode(level.state(h));
+    actions.clear();
+    p_.actions(s, actions);
+    if (actions.empty()) terminal(*workers_[0], s, level.state(h), h);
+    else any = 1;
+  }
+  take_counters();
+  if (collect({any}, Transport::Op::Max)[0] != 0) r_.cut = Cut::MaxDepth;
 }
 
 // This thread's chunks, then, while helpers are still expanding, the peers' batches.
