@@ -76,7 +76,7 @@ void DistributedBfs<P, Store, Codec>::drain(Worker& w) {
 
 template <model::Protocol P, class Store, class Codec>
 void DistributedBfs<P, Store, Codec>::look_up(Worker& w, const Lookup& q, std::string_view bytes) {
-  const bool fresh = store_.insert(q.fp, bytes);
+  const bool fresh = store_.insert(q.fp, bytes, w.id);
   if constexpr (kRecent) w.recent[q.fp & kRecentMask] = q.fp;
   if (!fresh) return;
   w.next.add(bytes);
@@ -154,7 +154,10 @@ void DistributedBfs<P, Store, Codec>::process(Worker& w, const Transport::Messag
     const std::string_view bytes = in.substr(at, len);
     at += len;
     if (!w.codec.valid(bytes)) throw TransportError("distributed search: a state from another rank does not decode");
-    discover(w, bytes, Codec::key(bytes), static_cast<std::uint32_t>(m.from), parent, choice);
+    const Fingerprint fp = Codec::key(bytes);
+    if constexpr (kRecent)
+      if (w.recent[fp & kRecentMask] == fp) continue;  // met lately: in this rank's table (an arrival from another peer, or from this rank)
+    discover(w, bytes, fp, static_cast<std::uint32_t>(m.from), parent, choice);
   }
 }
 
