@@ -136,6 +136,13 @@ struct RankLevel {
     starts.push_back(bytes.size());
     bytes.append(s);
   }
+  // Level o's states after this one's.
+  void append(const RankLevel& o) {
+    const std::uint64_t base = bytes.size();
+    starts.reserve(starts.size() + o.starts.size());
+    for (const std::uint64_t s : o.starts) starts.push_back(base + s);
+    bytes.append(o.bytes);
+  }
 };
 
 }  // namespace detail

@@ -37,7 +37,10 @@ void DistributedBfs<P, Store, Codec>::route(Worker& w, std::string_view bytes, s
   if (to == me_) return discover(w, bytes, fp, static_cast<std::uint32_t>(me_), h, k);
   if constexpr (kRecent) w.recent[fp & kRecentMask] = fp;
   std::string& batch = w.out[static_cast<std::size_t>(to)];
-  if (batch.empty()) batch.push_back(kData);
+  if (batch.empty()) {
+    batch.reserve(kBatchBytes + 32);  // grown once, not doubled from nothing at every batch
+    batch.push_back(kData);
+  }
   detail::put_u64(batch, h);
   detail::put_u64(batch, k);
   if constexpr (Codec::kWidth == 0) detail::put_u64(batch, bytes.size());  // a packed word needs no length
@@ -79,6 +82,10 @@ void DistributedBfs<P, Store, Codec>::look_up(Worker& w, const Lookup& q, std::s
   const bool fresh = store_.insert(q.fp, bytes, w.id);
   if constexpr (kRecent) w.recent[q.fp & kRecentMask] = q.fp;
   if (!fresh) return;
+  // A state from another rank is checked where it is new (the others are
+  // dropped unread): one that does not decode ends the run, as a lost rank does.
+  if (q.from != static_cast<std::uint32_t>(me_) && !w.codec.valid(bytes))
+    throw TransportError("distributed search: a state from another rank does not decode");
   w.next.add(bytes);
   w.edges.push_back({q.from, q.choice, q.parent});
   w.codec.decode_into(bytes, w.found);
@@ -153,7 +160,6 @@ void DistributedBfs<P, Store, Codec>::process(Worker& w, const Transport::Messag
     if (len > in.size() - at) throw TransportError("distributed search: a malformed message from another rank");
     const std::string_view bytes = in.substr(at, len);
     at += len;
-    if (!w.codec.valid(bytes)) throw TransportError("distributed search: a state from another rank does not decode");
     const Fingerprint fp = Codec::key(bytes);
     if constexpr (kRecent)
       if (w.recent[fp & kRecentMask] == fp) continue;  // met lately: in this rank's table (an arrival from another peer, or from this rank)

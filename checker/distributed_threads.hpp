@@ -67,14 +67,16 @@ void DistributedBfs<P, Store, Codec>::expand_level() {
 // into one twice as large, and the new pages fault in (a third of the time
 // of the queued lookups went to that copy: bench/RESULTS.md, 0.5.12). The
 // room is taken from mappings of its own (page_allocator.hpp): the pages
-// never written are never given memory.
+// never written are never given memory. The first thread's part gets room
+// for the whole level: the others' parts are joined to it (join_parts).
 template <model::Protocol P, class Store, class Codec>
 void DistributedBfs<P, Store, Codec>::reserve_parts() {
   if (cur_.size() == 0) return;
   const double growth = std::clamp(before_ ? static_cast<double>(cur_.size()) / static_cast<double>(before_) : 1.0, 1.0, 4.0);
-  const auto states = static_cast<std::size_t>(1.25 * growth * static_cast<double>(cur_.size()) / threads_) + 64;
+  const auto share = static_cast<std::size_t>(1.25 * growth * static_cast<double>(cur_.size()) / threads_) + 64;
   const std::size_t state_bytes = cur_.bytes.size() / cur_.size() + 1;
   for (auto& w : workers_) {
+    const std::size_t states = w->id == 0 ? share * threads_ : share;
     w->edges.reserve(w->edges.size() + states);
     w->next.starts.reserve(w->next.starts.size() + states);
     w->next.bytes.reserve(w->next.bytes.size() + states * state_bytes);
@@ -253,10 +255,18 @@ void DistributedBfs<P, Store, Codec>::join_parts() {
   first.next = {};
   first.edges = {};
   std::vector<std::uint64_t> offset(threads_, 0);
+  std::size_t states = next_.size(), bytes = next_.bytes.size();
+  for (unsigned i = 1; i < threads_; ++i) {
+    states += workers_[i]->next.size();
+    bytes += workers_[i]->next.bytes.size();
+  }
+  next_.starts.reserve(states);  // (room reserved already, unless the level grew more than reserve_parts guessed)
+  next_.bytes.reserve(bytes);
+  edges_.back().reserve(states);
   for (unsigned i = 1; i < threads_; ++i) {
     Worker& w = *workers_[i];
     offset[i] = next_.size();
-    for (std::uint64_t j = 0; j < w.next.size(); ++j) next_.add(w.next.state(j));
+    next_.append(w.next);
     edges_.back().insert(edges_.back().end(), w.edges.begin(), w.edges.end());
     w.next = {};
     w.edges = {};
