@@ -123,9 +123,10 @@ class FingerprintStripe {
       if (t->slots[i] == fp) return false;
     const std::uint64_t n = count_.load(std::memory_order_relaxed) + 1;
     if (over(n, *t)) {
-      std::unique_ptr<Table> old(t);
-      t = grown(*t);
-      current_.store(t, std::memory_order_release);
+      Table* bigger = grown(*t);  // (should it throw, the table stands as it was)
+      current_.store(bigger, std::memory_order_release);
+      delete t;
+      t = bigger;
       for (i = fp & t->mask; t->slots[i] != 0; i = (i + 1) & t->mask) {
       }
     }
