@@ -38,8 +38,33 @@
 //
 // Reductions: symmetry and the partial-order reduction apply per state, as in
 // one process (agree::check wraps the model in the POR layer before it comes
-// here). The POR layer's cycle proviso needs the successor's owner to answer
-// whether it was new; a model that needs it (a cyclic one) is refused for now.
+// here). A model with cycles needs the reduction's cycle proviso
+// (checker/por.hpp), which one process decides by asking whether the
+// persistent action's successor was new: here its owner may be another rank,
+// and the answer would depend on the order in which states arrive, so on K.
+// The search applies a *static* proviso instead, decided from the state and
+// its successor alone: a state whose persistent successor's encoding is not
+// greater than its own (bytes compared in lexicographic order; a self-loop
+// included) is expanded fully. Sound: the encoding is one-to-one, so along a
+// cycle of the reduced graph the encodings cannot rise at every step, and
+// every cycle has a state expanded fully — condition C3 of ample sets in its
+// cycle form (Clarke, Grumberg and Peled, Model Checking, 1999, ch. 10), with
+// which por.hpp's argument goes through unchanged. (Kurshan, Levin, Minea,
+// Peled and Yenigün's static partial-order reduction, 1998, breaks every
+// cycle the same way, by a rule known before the search.) Any order of the
+// states would be sound; that of the encodings is chosen because a model's
+// progress mostly raises it (a counter or a log's length grows, a flag is
+// set), so that a persistent action which makes progress keeps its
+// reduction; fingerprints, in random order, cost it at about every other
+// state (tests/distributed_proviso_test.cpp's five walkers of four steps:
+// 22 states of 6,250 in this order, as in one process; 4,348 in the order of
+// fingerprints, measured when this order was chosen). Under
+// symmetry the encodings are those of the canonical states, and the argument
+// holds on the quotient graph. The reduced graph depends on the states alone,
+// so it is the same for every K and every thread count (one process's
+// proviso decides by another rule, so a cyclic model's reduced count may
+// differ between one process and K ranks; its verdicts do not). An acyclic
+// model (kAcyclic) needs neither.
 //
 // Limits are per rank (--memory-limit, --time-limit, an interrupt; without
 // --memory-limit, 90% of the machine's memory divided among the ranks on
@@ -136,10 +161,9 @@ struct RankLevel {
     starts.push_back(bytes.size());
     bytes.append(s);
   }
-  // Level o's states after this one's.
+  // Level o's states after this one's (the caller reserves the room).
   void append(const RankLevel& o) {
     const std::uint64_t base = bytes.size();
-    starts.reserve(starts.size() + o.starts.size());
     for (const std::uint64_t s : o.starts) starts.push_back(base + s);
     bytes.append(o.bytes);
   }
@@ -219,9 +243,6 @@ class DistributedBfs {
         budget_(o, t.local_size()), symmetry_(uses_symmetry<P>(o)), threads_(std::max(1u, o.threads)), fired_(r_.fired.size()) {
     store_.set_threads(threads_);
     for (unsigned w = 0; w < threads_; ++w) workers_.push_back(std::make_unique<Worker>(p_, k_, w, fired_.size()));
-    if constexpr (kNeedsProviso<P>)
-      throw std::invalid_argument(std::string(model::name_of<P>()) +
-                                  ": the distributed search cannot apply the partial-order reduction's cycle proviso yet; use --reduce none or symmetry");
     // A level is finished after a violation: keep one per property, the least,
     // so that neither the order of arrival nor K changes which one.
     monitor_.keep_least([](const Where& a, const Where& b) { return std::tie(a.depth, a.fp) < std::tie(b.depth, b.fp); });
@@ -368,7 +389,7 @@ class DistributedBfs {
   // The successors of a state (distributed_threads.hpp).
   void terminal(Worker& w, const State& s, std::string_view bytes, std::uint64_t h);
   void packed_successors(Worker& w, std::string_view here, std::uint64_t h);
-  void successor(Worker& w, const State& s, const Action& a, std::uint64_t h, std::uint32_t k);
+  bool successor(Worker& w, const State& s, const Action& a, std::uint64_t h, std::uint32_t k);
 
   // The exchange of successors between ranks (distributed_exchange.hpp).
   void route(Worker& w, std::string_view bytes, std::uint64_t h, std::uint32_t k);

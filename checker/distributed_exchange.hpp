@@ -83,12 +83,23 @@ void DistributedBfs<P, Store, Codec>::look_up(Worker& w, const Lookup& q, std::s
   if constexpr (kRecent) w.recent[q.fp & kRecentMask] = q.fp;
   if (!fresh) return;
   // A state from another rank is checked where it is new (the others are
-  // dropped unread): one that does not decode ends the run, as a lost rank does.
-  if (q.from != static_cast<std::uint32_t>(me_) && !w.codec.valid(bytes))
-    throw TransportError("distributed search: a state from another rank does not decode");
+  // dropped unread): one that does not decode ends the run, as a lost rank
+  // does. A varint encoding is checked by decoding it (once); a packed word
+  // by the codec's check, which decoding alone does not make.
+  const bool remote = q.from != static_cast<std::uint32_t>(me_);
+  if constexpr (Codec::kWidth == 0) {
+    try {
+      w.codec.decode_into(bytes, w.found);
+    } catch (const std::exception&) {
+      if (!remote) throw;
+      throw TransportError("distributed search: a state from another rank does not decode");
+    }
+  } else {
+    if (remote && !w.codec.valid(bytes)) throw TransportError("distributed search: a state from another rank does not decode");
+    w.codec.decode_into(bytes, w.found);
+  }
   w.next.add(bytes);
   w.edges.push_back({q.from, q.choice, q.parent});
-  w.codec.decode_into(bytes, w.found);
   const std::uint64_t index = (std::uint64_t{w.id} << kPartShift) + w.next.size() - 1;
   if (monitor_.on_discover(w.found, [&] { return Where{depth_ + 1, q.fp, depth_ + 1, index, static_cast<std::uint64_t>(me_)}; }))
     w.violated = true;

@@ -99,9 +99,16 @@ void DistributedBfs<P, Store, Codec>::expand(Worker& w, std::uint64_t h) {
     w.codec.decode_into(cur_.state(h), w.parent);
     const State& s = w.parent;
     w.actions.clear();
-    const std::size_t n = enabled(p_, s, w.actions);
+    std::size_t n = enabled(p_, s, w.actions);
     if (w.actions.empty()) terminal(w, s, cur_.state(h), h);
-    for (std::size_t k = 0; k < n; ++k) successor(w, s, w.actions[k], h, static_cast<std::uint32_t>(k));
+    for (std::size_t k = 0; k < n; ++k) {
+      const bool rises = successor(w, s, w.actions[k], h, static_cast<std::uint32_t>(k));
+      // The static cycle proviso (distributed.hpp): a persistent action that
+      // does not rise in the order of encodings may close a cycle, so the
+      // state is expanded fully.
+      if constexpr (kNeedsProviso<P>)
+        if (n < w.actions.size() && !rises) n = w.actions.size();
+    }
   }
 }
 
@@ -131,20 +138,25 @@ void DistributedBfs<P, Store, Codec>::packed_successors(Worker& w, std::string_v
   }
 }
 
+// Returns whether the successor's encoding is greater than the state's (the
+// static cycle proviso's order; a self-loop's is not).
 template <model::Protocol P, class Store, class Codec>
-void DistributedBfs<P, Store, Codec>::successor(Worker& w, const State& s, const Action& a, std::uint64_t h, std::uint32_t k) {
+bool DistributedBfs<P, Store, Codec>::successor(Worker& w, const State& s, const Action& a, std::uint64_t h, std::uint32_t k) {
   ++w.transitions;
   ++w.fired[model::kind_of<P>(a)];
   w.scratch = s;  // a copy into storage the last successor left behind: no allocation
   auto next = p_.next_state(std::move(w.scratch), a);
-  if (!next) return;  // a self-loop
+  if (!next) return false;  // a self-loop
   if (symmetry_) *next = canonical(p_, std::move(*next), true);
   const std::string_view bytes = w.codec.encode(*next);
   if constexpr (Store::kExact)
     if (w.codec.decode(bytes) != *next)
       throw std::logic_error(std::string(model::name_of<P>()) + ": two different states have one encoding: State::fields() leaves out a member");
+  bool rises = false;
+  if constexpr (kNeedsProviso<P>) rises = bytes > cur_.state(h);
   route(w, bytes, h, k);
   w.scratch = std::move(*next);
+  return rises;
 }
 
 // At --max-depth: the states with successors make the run incomplete, the others are terminal.

@@ -30,7 +30,11 @@
 // older one (BFS), on the stack or left earlier (DFS), or the state itself (a
 // self-loop) — the state is expanded fully. A protocol that declares
 // `static constexpr bool kAcyclic = true` (no run returns to a state it left;
-// its header says why) needs no proviso, and the searches skip it.
+// its header says why) needs no proviso, and the searches skip it. The
+// distributed search cannot ask whether a successor was new (its owner may be
+// another rank) and applies a static form of the proviso instead: it expands
+// fully a state whose persistent successor's encoding is not greater than its
+// own (checker/distributed.hpp says why that is sound).
 //
 // What each property keeps under the reduction, with the proviso:
 //  - terminal-state properties (`termination`): exact, every terminal state

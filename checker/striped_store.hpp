@@ -126,11 +126,10 @@ class FingerprintStripe {
       Table* bigger = grown(*t);  // (should it throw, the table stands as it was)
       current_.store(bigger, std::memory_order_release);
       delete t;
-      t = bigger;
-      for (i = fp & t->mask; t->slots[i] != 0; i = (i + 1) & t->mask) {
-      }
+      place(*bigger, fp);
+    } else {
+      t->slots[i] = fp;
     }
-    t->slots[i] = fp;
     count_.store(n, std::memory_order_relaxed);
     return true;
   }
