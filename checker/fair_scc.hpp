@@ -49,6 +49,23 @@ struct FairComponents {
   std::uint32_t count = 0;
 };
 
+// Is node u, a component of one state, a fair cycle? Its cycles are its
+// self-loops; under weak fairness each group enabled in u must be taken by a
+// self-loop (every group of u is enabled throughout), and under strong
+// fairness too (the Emerson–Lei refinement would remove u for any other
+// group, leaving nothing). Reads u's edges only.
+inline bool fair_self_loops(const LiveGraph& g, std::uint32_t u, Fairness f) {
+  bool loop = false;
+  for (auto e = g.begin(u); e < g.end(u); ++e) loop = loop || g.target[e] == u;
+  if (!loop || f == Fairness::None) return loop;
+  for (auto e = g.begin(u); e < g.end(u); ++e) {
+    bool taken = false;
+    for (auto x = g.begin(u); x < g.end(u) && !taken; ++x) taken = g.target[x] == u && g.group[x] == g.group[e];
+    if (!taken) return false;
+  }
+  return true;
+}
+
 class FairSccSearch {
  public:
   FairSccSearch(const LiveGraph& g, Fairness f) : g_(g), f_(f), groups_(g.group_names.size()) {}
@@ -171,22 +188,10 @@ class FairSccSearch {
   }
   bool member(std::uint32_t v) const { return member_[v] == stamp_; }
 
-  // judge() for a component of one state u (most of them, in a graph acyclic
-  // but for self-loops): its cycles are its self-loops, and it is fair iff
-  // each group enabled in u is taken by a self-loop — under weak fairness
-  // since every group of u is enabled throughout, under strong fairness since
-  // the refinement would remove u for any other group, leaving nothing.
+  // judge() for a component of one state (most of them, in a graph acyclic
+  // but for self-loops).
   void judge_one(std::uint32_t u, FairComponents& out) const {
-    bool loop = false;
-    for (auto e = g_.begin(u); e < g_.end(u); ++e) loop = loop || g_.target[e] == u;
-    if (!loop) return;
-    if (f_ != Fairness::None)
-      for (auto e = g_.begin(u); e < g_.end(u); ++e) {
-        bool taken = false;
-        for (auto x = g_.begin(u); x < g_.end(u) && !taken; ++x) taken = g_.target[x] == u && g_.group[x] == g_.group[e];
-        if (!taken) return;
-      }
-    out.comp[u] = out.count++;
+    if (fair_self_loops(g_, u, f_)) out.comp[u] = out.count++;
   }
 
   struct GroupCount {

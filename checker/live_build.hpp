@@ -53,6 +53,7 @@
 
 #include "agree/checker/live_expand.hpp"
 #include "agree/checker/live_graph.hpp"
+#include "agree/checker/live_levels.hpp"
 #include "agree/checker/search_common.hpp"
 
 namespace agree::checker::detail {
@@ -118,6 +119,9 @@ class LiveBuilder {
     }
   }
   [[nodiscard]] unsigned threads() const { return threads_; }
+  // From now on each level is judged by `judge` once built, and its edges
+  // dropped (live_levels.hpp); the build stops when the judge gives up.
+  void judge_levels(LayeredJudge* judge) { layered_ = judge; }
   [[nodiscard]] std::uint64_t bytes() const { return threads_ == 1 ? table_.bytes() : shared_.bytes(); }
   [[nodiscard]] std::uint64_t collisions() const { return table_.collisions(); }
 
@@ -129,8 +133,12 @@ class LiveBuilder {
     for (std::uint64_t depth = 0; !level.empty(); ++depth) {
       r_.depth = depth;
       const bool last = o_.max_depth && depth >= o_.max_depth;  // as bfs.hpp: its states are not expanded
+      const auto first = static_cast<std::uint32_t>(g_.offset.size() - 1), next_first = g_.nodes();
       for (auto& x : level) {
-        if (const Cut c = budget_.check(g_.nodes(), depth, level.size()); c != Cut::None) return void(r_.cut = c);
+        if (const Cut c = budget_.check(g_.nodes(), depth, level.size()); c != Cut::None) {
+          judged(first, static_cast<std::uint32_t>(g_.offset.size() - 1), next_first, true);  // the states expanded
+          return void(r_.cut = c);
+        }
         if (monitor_.stopped()) return;
         const auto u = static_cast<std::uint32_t>(g_.offset.size() - 1);
         succ.clear();
@@ -155,10 +163,22 @@ class LiveBuilder {
         g_.offset.push_back(g_.target.size());
         ++g_.expanded;
       }
-      if (last) return;
+      if (!judged(first, next_first, next_first, true) || last) return;
       level.swap(next);
       next.clear();
     }
+  }
+
+  // Nodes [first, end) are expanded, their successors numbered from next:
+  // the layered judge's turn, then their edges are dropped. False: stop.
+  bool judged(std::uint32_t first, std::uint32_t end, std::uint32_t next, bool edges) {
+    if (!layered_) return true;
+    if (!layered_->level(g_, first, end, next, edges) || monitor_.found()) return false;
+    g_.dropped += g_.target.size();
+    g_.target.resize_for_overwrite(0);  // push_back or link() writes each edge before it is read
+    g_.group.resize_for_overwrite(0);
+    if (edges) g_.offset.back() = 0;
+    return true;
   }
 
   // The node of a state with this key, added if new.
@@ -231,15 +251,16 @@ class LiveBuilder {
       const std::size_t n = (level.size() + kChunk - 1) / kChunk;
       if (chunks_.size() < n) chunks_.resize(n);
       const auto base = static_cast<std::uint32_t>(g_.offset.size() - 1);  // the level's first node
-      if (!successors(ex, level, base, n, depth, last) || last) return;
       const std::uint32_t first_new = g_.nodes();
+      if (!successors(ex, level, base, n, depth, last)) return;
+      if (last) return void(judged(base, first_new, first_new, false));
       const std::uint64_t t0 = g_.target.size(), edges = chunks_[n - 1].first_edge + chunks_[n - 1].edges;
-      g_.target.resize(t0 + edges);
-      g_.group.resize(t0 + edges);
+      g_.target.resize_for_overwrite(t0 + edges);  // link() writes every one
+      g_.group.resize_for_overwrite(t0 + edges);
       g_.offset.resize(static_cast<std::size_t>(base) + level.size() + 1);
       link(base, n, t0);
       discover(ex, level, next, n, first_new, t0);
-      if (monitor_.stopped()) return;
+      if (monitor_.stopped() || !judged(base, first_new, first_new, true)) return;
       level.swap(next);
       next.clear();
     }
@@ -380,6 +401,7 @@ class LiveBuilder {
   unsigned threads_;
   GroupNames names_;
   std::vector<Chunk> chunks_;
+  LayeredJudge* layered_ = nullptr;
 };
 
 }  // namespace agree::checker::detail

@@ -46,9 +46,11 @@ struct LiveGraph {
   std::vector<std::uint32_t> inits;      // node of each initial state, in init_states() order
   std::vector<std::string> group_names;  // by group number
   std::uint64_t expanded = 0;            // nodes whose edges are all in (the others, cut short, have none)
+  std::uint64_t dropped = 0;             // edges judged and dropped level by level (live_levels.hpp)
   static constexpr std::uint64_t kTerminal = std::uint64_t{1} << 63;
 
   [[nodiscard]] std::uint32_t nodes() const { return static_cast<std::uint32_t>(bits.size()); }
+  [[nodiscard]] std::uint64_t edges() const { return dropped + target.size(); }  // transitions met
   [[nodiscard]] std::uint64_t begin(std::uint32_t u) const { return offset[u]; }
   [[nodiscard]] std::uint64_t end(std::uint32_t u) const { return offset[u + 1]; }
   [[nodiscard]] bool terminal(std::uint32_t u) const { return bits[u] & kTerminal; }  // no action is enabled

@@ -23,6 +23,15 @@
 // through the state reached closes the lasso. The stem is the shortest to any
 // state on a fair cycle; the cycle is short, not always the shortest.
 //
+// First, a pass that keeps no graph (live_levels.hpp): while every step but
+// a self-loop goes from one breadth-first level to the next, as in all the
+// built-in models but abp and tokenring, each level is judged as it is built
+// and its edges dropped, so a property that holds costs about a safety
+// search. The pass gives up at the first step that breaks the layering, at
+// the first state that would end a lasso, and at a safety violation; the
+// search above then runs from the start, and its graph gives every lasso
+// and path reported.
+//
 // Exact where the graph is: with --exact (or a packed state) no two states
 // share a node; with fingerprints, two states that share one merge, as in the
 // safety search (the report gives the collision estimate). A search cut short
@@ -40,6 +49,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -48,6 +58,7 @@
 #include "agree/checker/fair_scc.hpp"
 #include "agree/checker/live_build.hpp"
 #include "agree/checker/live_graph.hpp"
+#include "agree/checker/live_levels.hpp"
 #include "agree/checker/search_common.hpp"
 
 namespace agree::checker {
@@ -73,9 +84,11 @@ class LivenessSearch {
   using Prop = properties::Property<State>;
 
  public:
-  LivenessSearch(const P& p, const Options& o)
-      : p_(p), o_(o), fairness_(o.fairness.value_or(model::default_fairness_of<P>())), budget_(o),
-        monitor_(p.properties(), o, r_), builder_(p, o, r_, budget_, g_, monitor_, live_) {
+  // `layered`: the pass of live_levels.hpp; `spent`: seconds already spent on
+  // one (they count against --time-limit).
+  LivenessSearch(const P& p, const Options& o, bool layered, double spent = 0)
+      : p_(p), o_(o), fairness_(o.fairness.value_or(model::default_fairness_of<P>())), budget_(o, 1, spent),
+        monitor_(p.properties(), o, r_), builder_(p, o, r_, budget_, g_, monitor_, live_), spent_(spent) {
     for (auto& prop : p.properties()) {
       if (!properties::is_liveness(prop.expectation)) continue;
       bool wanted = o.properties.empty();
@@ -85,29 +98,45 @@ class LivenessSearch {
       live_.push_back(std::move(prop));
     }
     if (live_.size() > 31) throw std::invalid_argument("liveness: at most 31 eventually and leads-to properties a run");
+    if (layered) {
+      std::vector<bool> leads_to;
+      for (const auto& prop : live_) leads_to.push_back(prop.expectation == properties::Expectation::LeadsTo);
+      layered_.emplace(std::move(leads_to), fairness_);
+      builder_.judge_levels(&*layered_);
+    }
   }
 
-  Report run() {
+  // The report; nullopt when the layered pass gave up.
+  std::optional<Report> run() {
     r_.fired = zero_fired<P>();
     r_.exact = o_.exact || Codec::kExactKeys;
     build();
+    if (layered_ && (layered_->gave_up() || monitor_.found())) return std::nullopt;
     r_.distinct_states = g_.nodes();
-    r_.transitions = g_.target.size();
-    if (!monitor_.stopped()) judge();
+    r_.transitions = g_.edges();
+    if (!layered_ && !monitor_.stopped()) judge();
     using Found = typename Monitor<State, std::uint32_t>::Found;  // K threads may find several: the first state's
     const auto chosen = monitor_.chosen([&](const Found& x, const Found& y) { return threads_ > 1 && x.where < y.where; });
     for (const auto& f : chosen) r_.violations.insert(r_.violations.begin() + static_cast<long>(safety_count_++),
                                                                   {monitor_.name(f.slot), path_to(f.where)});
     monitor_.report(r_);
-    r_.store = "state graph for liveness (" + (threads_ == 1 ? std::string("one thread") : std::to_string(threads_) + " threads") + "): " + std::to_string(g_.target.size()) + " edges, fairness " +
-               to_string(fairness_) + " over " + std::to_string(g_.group_names.size()) + " groups";
-    r_.store_bytes = g_.bytes() + builder_.bytes();
+    const std::string threads = threads_ == 1 ? std::string("one thread") : std::to_string(threads_) + " threads";
+    const std::string fairness = "fairness " + to_string(fairness_) + " over " + std::to_string(g_.group_names.size()) + " groups";
+    if (layered_) {
+      r_.store = "layered graph for liveness (" + threads + "): " + std::to_string(g_.edges()) + " edges judged level by level, " + fairness;
+    } else {
+      r_.store = "state graph for liveness (" + threads + "): " + std::to_string(g_.edges()) + " edges, " + fairness;
+      if (spent_ > 0) r_.store += " (after a layered pass that gave up, " + std::to_string(static_cast<int>(spent_ * 1000)) + " ms)";
+    }
+    r_.store_bytes = g_.bytes() + builder_.bytes() + (layered_ ? layered_->bytes() : 0);
     r_.collisions = builder_.collisions();
     r_.seconds = budget_.seconds();
     r_.peak_rss_bytes = budget_.peak_rss();
     r_.verdict = final_verdict(r_);
     return std::move(r_);
   }
+
+  [[nodiscard]] double seconds() const { return budget_.seconds(); }
 
  private:
   // The graph, breadth-first; the safety properties on the way (live_build.hpp).
@@ -225,6 +254,8 @@ class LivenessSearch {
   Monitor<State, std::uint32_t> monitor_;
   std::vector<Prop> live_;
   LiveBuilder<P, Codec> builder_;
+  double spent_;
+  std::optional<LayeredJudge> layered_;
   unsigned threads_ = 1;
   std::size_t safety_count_ = 0;
 };
@@ -234,11 +265,35 @@ class LivenessSearch {
 // The liveness check of p: the safety properties as bfs() checks them, and
 // every eventually and leads-to property selected, under o.fairness (or the
 // model's default).
+namespace detail {
+
+// The layered pass, then, if it gave up, the search over the whole graph.
+template <model::Protocol P, class Codec>
+Report liveness_passes(const P& p, const Options& o) {
+  double spent = 0;
+  {
+    LivenessSearch<P, Codec> layered(p, o, true);
+    if (auto r = layered.run()) return std::move(*r);
+    spent = layered.seconds();
+  }
+  return *LivenessSearch<P, Codec>(p, o, false, spent).run();
+}
+
+// The search over the whole graph alone (tests compare the passes with it).
+template <model::Protocol P>
+Report liveness_graph_search(const P& p, const Options& o) {
+  if constexpr (model::Packable<P>)
+    if (o.packed && p.packed_bits() > 0) return *LivenessSearch<P, PackedCodec<P>>(p, o, false).run();
+  return *LivenessSearch<P, VarCodec<P>>(p, o, false).run();
+}
+
+}  // namespace detail
+
 template <model::Protocol P>
 Report liveness_search(const P& p, const Options& o) {
   if constexpr (model::Packable<P>)
-    if (o.packed && p.packed_bits() > 0) return detail::LivenessSearch<P, PackedCodec<P>>(p, o).run();
-  return detail::LivenessSearch<P, VarCodec<P>>(p, o).run();
+    if (o.packed && p.packed_bits() > 0) return detail::liveness_passes<P, PackedCodec<P>>(p, o);
+  return detail::liveness_passes<P, VarCodec<P>>(p, o);
 }
 
 }  // namespace agree::checker

@@ -66,6 +66,13 @@ class MappedArray {
     for (std::size_t i = n; i < size_; ++i) data_[i] = 0;
     size_ = n;
   }
+  // n elements, whatever they held: for a caller that writes each before it
+  // reads it (the liveness check's per-level edges, live_levels.hpp), so
+  // neither the shrink nor the growth writes the array.
+  void resize_for_overwrite(std::size_t n) {
+    room(n);
+    size_ = n;
+  }
   // The bytes touched so far (pages the array holds or has held).
   [[nodiscard]] std::uint64_t bytes() const { return std::uint64_t{high_} * sizeof(T); }
 

@@ -106,6 +106,11 @@ class Monitor {
     std::lock_guard lock(m_);
     for (auto& x : found_) f(x.where);
   }
+  // Some violation was recorded.
+  [[nodiscard]] bool found() const {
+    std::lock_guard lock(m_);
+    return !found_.empty();
+  }
   // A violation that ends the search was recorded.
   [[nodiscard]] bool stopped() const { return stop_.load(std::memory_order_relaxed); }
 

@@ -25,9 +25,12 @@ class Budget {
   // `sharers`: the processes that share the machine's memory (the ranks of a
   // distributed search on one machine); the default limit, 90% of the
   // machine's memory, is divided among them. --memory-limit is per process.
-  explicit Budget(const Options& o, int sharers = 1)
+  // `spent`: seconds an earlier pass of the same run took (--time-limit
+  // counts them).
+  explicit Budget(const Options& o, int sharers = 1, double spent = 0)
       : o_(o),
-        start_(std::chrono::steady_clock::now()),
+        start_(std::chrono::steady_clock::now() -
+               std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(spent))),
         memory_limit_(o.memory_limit_mib ? o.memory_limit_mib << 20
                                          : physical_memory_bytes() / 10 * 9 / static_cast<std::uint64_t>(std::max(sharers, 1))) {}
   [[nodiscard]] std::uint64_t memory_limit_bytes() const { return memory_limit_; }

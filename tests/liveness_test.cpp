@@ -130,6 +130,15 @@ std::set<int> reach_avoiding(const Lasso& m, std::vector<int> from, const std::s
   return seen;
 }
 
+// The nodes where "answer" (ask ~> goal) is pending: reachable through nodes
+// outside goal from a reachable node in ask and not in goal.
+std::set<int> leads_to_pending_of(const Lasso& m) {
+  std::vector<int> triggers;
+  for (const int u : reach_avoiding(m, {0}, {}))
+    if (m.ask.count(u) && !m.goal.count(u)) triggers.push_back(u);
+  return reach_avoiding(m, triggers, m.goal);
+}
+
 Lasso random_lasso(std::mt19937& rng) {
   Lasso m;
   const int n = 2 + static_cast<int>(rng() % 3);
@@ -221,11 +230,7 @@ TEST_CASE("liveness: verdicts agree with a brute-force search of closed walks on
   for (int trial = 0; trial < 400; ++trial) {
     const Lasso m = random_lasso(rng);
     const std::size_t max_len = 4 * (m.groups + 1);  // enough to visit every group's edge on graphs of <= 4 nodes
-    const std::set<int> eventually_pending = reach_avoiding(m, {0}, m.goal);
-    std::vector<int> triggers;
-    for (const int u : reach_avoiding(m, {0}, {}))
-      if (m.ask.count(u) && !m.goal.count(u)) triggers.push_back(u);
-    const std::set<int> leads_to_pending = reach_avoiding(m, triggers, m.goal);
+    const std::set<int> eventually_pending = reach_avoiding(m, {0}, m.goal), leads_to_pending = leads_to_pending_of(m);
     for (const Fairness f : {Fairness::None, Fairness::Weak, Fairness::Strong}) {
       const Result r = agree::check(m, liveness_options(f));
       INFO("trial " << trial << " fairness " << checker::to_string(f));
@@ -238,4 +243,80 @@ TEST_CASE("liveness: verdicts agree with a brute-force search of closed walks on
   }
   CHECK(checked == 1200);
   CHECK(found > 100);  // the sample holds violations as well as properties that hold
+}
+
+// --- the layered pass (checker/live_levels.hpp) ---
+
+namespace {
+
+// A random graph in levels: node 0, then `levels` levels of 1-3 nodes; each
+// node has 0-2 edges into the next level and maybe a self-loop or two. With
+// `breaks`, a few edges go back, sideways or two levels down instead, so the
+// graph is not layered (and may have cycles that are not self-loops).
+Lasso random_layered(std::mt19937& rng, bool breaks) {
+  Lasso m;
+  m.groups = 1 + static_cast<std::uint32_t>(rng() % 3);
+  std::vector<std::vector<int>> level{{0}};
+  int n = 1;
+  const int levels = 2 + static_cast<int>(rng() % 4);
+  for (int d = 1; d <= levels; ++d) {
+    level.emplace_back();
+    for (int k = 0, w = 1 + static_cast<int>(rng() % 3); k < w; ++k) level.back().push_back(n++);
+  }
+  auto group = [&] { return static_cast<std::uint32_t>(rng() % m.groups); };
+  auto pick = [&](const std::vector<int>& of) { return of[rng() % of.size()]; };
+  for (std::size_t d = 0; d < level.size(); ++d)
+    for (const int u : level[d]) {
+      if (d + 1 < level.size())
+        for (int k = 0, out = static_cast<int>(rng() % 3); k < out; ++k) m.edges.push_back({u, pick(level[d + 1]), group()});
+      for (int k = 0, loops = static_cast<int>(rng() % 4) / 2; k < loops; ++k) m.edges.push_back({u, u, group()});
+      if (breaks && rng() % 4 == 0) {
+        const std::size_t to = rng() % 2 ? rng() % (d + 1) : std::min(d + 2, level.size() - 1);
+        m.edges.push_back({u, pick(level[to]), group()});
+      }
+      if (rng() % 3 == 0) m.goal.insert(u);
+      if (rng() % 2 == 0) m.ask.insert(u);
+    }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("liveness: the layered pass judges layered graphs as the brute force does, and gives the rest to the graph search") {
+  std::mt19937 rng(20261207);
+  int layered_runs = 0, holds_layered = 0, gave_up = 0, found = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    const bool breaks = trial % 2 == 1;
+    const Lasso m = random_layered(rng, breaks);
+    const std::set<int> eventually_pending = reach_avoiding(m, {0}, m.goal), leads_to_pending = leads_to_pending_of(m);
+    for (const Fairness f : {Fairness::None, Fairness::Weak, Fairness::Strong}) {
+      INFO("trial " << trial << " breaks " << breaks << " fairness " << checker::to_string(f));
+      const Options o = liveness_options(f);
+      const Result r = agree::check(m, o);
+      const Report g = checker::detail::liveness_graph_search(m, o);  // the whole graph, no layered pass
+      CHECK(violated(r, "reach") == violated(g, "reach"));
+      CHECK(violated(r, "answer") == violated(g, "answer"));
+      CHECK(r.report.distinct_states == g.distinct_states);
+      CHECK(r.report.transitions == g.transitions);
+      CHECK(r.report.violations.size() == g.violations.size());
+      require_traces_replay(m, r);
+      const bool by_levels = r.report.store.rfind("layered graph", 0) == 0;
+      if (!breaks) {  // layered: every cycle is a self-loop, so walks of `groups` steps show every fair one
+        CHECK(violated(r, "reach") == brute_force_violated(m, eventually_pending, f, m.groups));
+        CHECK(violated(r, "answer") == brute_force_violated(m, leads_to_pending, f, m.groups));
+        CHECK(by_levels == r.report.violations.empty());  // the pass gives up only to build a lasso
+        ++layered_runs;
+        holds_layered += by_levels;
+      }
+      if (!by_levels) {
+        CHECK(r.report.store.find("after a layered pass that gave up") != std::string::npos);
+        ++gave_up;
+      }
+      found += static_cast<int>(r.report.violations.size());
+    }
+  }
+  CHECK(layered_runs == 900);
+  CHECK(holds_layered > 100);  // the sample holds properties judged by the pass alone,
+  CHECK(gave_up > 300);        // and runs it hands to the graph search
+  CHECK(found > 100);
 }

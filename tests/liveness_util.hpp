@@ -21,11 +21,12 @@ inline Options liveness_options(Fairness f, bool keep_going = true) {
   return o;
 }
 
-inline bool violated(const Result& r, const std::string& property) {
-  for (const auto& v : r.report.violations)
+inline bool violated(const Report& r, const std::string& property) {
+  for (const auto& v : r.violations)
     if (v.property == property) return true;
   return false;
 }
+inline bool violated(const Result& r, const std::string& property) { return violated(r.report, property); }
 
 // Every trace the check wrote replays, and reproduces its violation.
 inline void require_traces_replay(const auto& model, const Result& r) {
