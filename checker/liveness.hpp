@@ -262,9 +262,6 @@ class LivenessSearch {
 
 }  // namespace detail
 
-// The liveness check of p: the safety properties as bfs() checks them, and
-// every eventually and leads-to property selected, under o.fairness (or the
-// model's default).
 namespace detail {
 
 // The layered pass, then, if it gave up, the search over the whole graph.
@@ -289,6 +286,9 @@ Report liveness_graph_search(const P& p, const Options& o) {
 
 }  // namespace detail
 
+// The liveness check of p: the safety properties as bfs() checks them, and
+// every eventually and leads-to property selected, under o.fairness (or the
+// model's default).
 template <model::Protocol P>
 Report liveness_search(const P& p, const Options& o) {
   if constexpr (model::Packable<P>)
