@@ -20,7 +20,8 @@
 //      initial state where P is false, for eventually(P); a state where P
 //      holds and Q not, for P ~> Q) and each successor where the property
 //      does not hold of a state in R — a bit per property and state,
-//      or-ed along the level's edges.
+//      or-ed along the level's edges (unmasked: a state's own bits take out
+//      the properties that hold in it when its level is judged).
 //   3. So a state of level d can be judged when level d is expanded: it is a
 //      target of liveness.hpp's lasso search (a state of R that is terminal
 //      or a fair component) iff it is one here. The property holds iff no
@@ -65,13 +66,16 @@ class LayeredJudge {
     if (pending_.size() < g.nodes()) pending_.resize(g.nodes());
     if (first == 0) seed_inits(g);
     for (std::uint32_t u = first; u < end; ++u) {
-      const std::uint32_t in = pending_[u] |= seeds(g, u);
+      // pending_[u] holds what u's predecessors in R passed on, unmasked: the
+      // properties that hold in u are taken out here, once, rather than on
+      // every edge into u (which would read v's bits at random).
+      const std::uint32_t in = pending_[u] = (pending_[u] & ~holding(g, u)) | seeds(g, u);
       if (edges) {
         for (auto e = g.begin(u); e < g.end(u); ++e) {
           const std::uint32_t v = g.target[e];
           if (v == u) continue;
           if (v < next) return give_up();  // a step within or below this level
-          pending_[v] |= in & ~holding(g, v);
+          pending_[v] |= in;
         }
       }
       if (in != 0 && (g.terminal(u) || (edges && fair_self_loops(g, u, f_)))) return give_up();
@@ -99,11 +103,10 @@ class LayeredJudge {
       m |= std::uint32_t{leads_to_[i] && g.trigger(u, i) && !g.holds(u, i)} << i;
     return m;
   }
-  // The eventually properties false in an initial state.
+  // The eventually properties of an initial state (masked by holding() when it is judged).
   void seed_inits(const LiveGraph& g) {
     for (const auto u : g.inits)
-      for (std::size_t i = 0; i < leads_to_.size(); ++i)
-        pending_[u] |= std::uint32_t{!leads_to_[i] && !g.holds(u, i)} << i;
+      for (std::size_t i = 0; i < leads_to_.size(); ++i) pending_[u] |= std::uint32_t{!leads_to_[i]} << i;
   }
 
   std::vector<bool> leads_to_;
