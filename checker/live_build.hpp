@@ -174,6 +174,9 @@ class LiveBuilder {
   bool judged(std::uint32_t first, std::uint32_t end, std::uint32_t next, bool edges) {
     if (!layered_) return true;
     if (!layered_->level(g_, first, end, next, edges) || monitor_.found()) return false;
+    g_.offset.release_below(next);  // the pass reads nothing below the next level again
+    g_.bits.release_below(next);
+    layered_->release_below(next);
     g_.dropped += g_.target.size();
     g_.target.resize_for_overwrite(0);  // push_back or link() writes each edge before it is read
     g_.group.resize_for_overwrite(0);

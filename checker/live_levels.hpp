@@ -83,6 +83,8 @@ class LayeredJudge {
     return true;
   }
   [[nodiscard]] bool gave_up() const { return gave_up_; }
+  // Nodes below `next` are judged for good: their memory goes back.
+  void release_below(std::uint32_t next) { pending_.release_below(next); }
   [[nodiscard]] std::uint64_t bytes() const { return pending_.bytes(); }
 
  private:

@@ -27,7 +27,8 @@
 // a self-loop goes from one breadth-first level to the next, as in all the
 // built-in models but abp and tokenring, each level is judged as it is built
 // and its edges dropped, so a property that holds costs about a safety
-// search. The pass gives up at the first step that breaks the layering, at
+// search (and the memory of a level's nodes goes back once the level is
+// judged). The pass gives up at the first step that breaks the layering, at
 // the first state that would end a lasso, and at a safety violation; the
 // search above then runs from the start, and its graph gives every lasso
 // and path reported.
@@ -43,15 +44,17 @@
 // stutter-invariant property, symmetry needs properties and fairness groups
 // that are symmetric; the check refuses both (checker/explorer.hpp) rather
 // than run them unsoundly. Threads: the graph is built on --threads K
-// (live_build.hpp: the same graph, node for node, whatever K is, so the same
-// lassos); the SCC decomposition after it is linear in the graph and runs on
-// one thread.
+// (live_build.hpp: the same graph whatever K is, up to the numbering of the
+// states inside a level, so the same verdicts and counts, and lassos with
+// the same stem length); the SCC decomposition after it is linear in the
+// graph and runs on one thread.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "agree/checker/codec.hpp"
@@ -264,24 +267,28 @@ class LivenessSearch {
 
 namespace detail {
 
-// The layered pass, then, if it gave up, the search over the whole graph.
-template <model::Protocol P, class Codec>
-Report liveness_passes(const P& p, const Options& o) {
-  double spent = 0;
-  {
-    LivenessSearch<P, Codec> layered(p, o, true);
-    if (auto r = layered.run()) return std::move(*r);
-    spent = layered.seconds();
-  }
-  return *LivenessSearch<P, Codec>(p, o, false, spent).run();
+// The layered pass (if `layered`), then, if it gave up or was not run, the
+// search over the whole graph; a state held as a packed word where it can be.
+template <model::Protocol P>
+Report liveness_passes(const P& p, const Options& o, bool layered) {
+  const auto passes = [&]<class Codec>(std::type_identity<Codec>) {
+    double spent = 0;
+    if (layered) {
+      LivenessSearch<P, Codec> pass(p, o, true);
+      if (auto r = pass.run()) return std::move(*r);
+      spent = pass.seconds();
+    }
+    return *LivenessSearch<P, Codec>(p, o, false, spent).run();
+  };
+  if constexpr (model::Packable<P>)
+    if (o.packed && p.packed_bits() > 0) return passes(std::type_identity<PackedCodec<P>>{});
+  return passes(std::type_identity<VarCodec<P>>{});
 }
 
 // The search over the whole graph alone (tests compare the passes with it).
 template <model::Protocol P>
 Report liveness_graph_search(const P& p, const Options& o) {
-  if constexpr (model::Packable<P>)
-    if (o.packed && p.packed_bits() > 0) return *LivenessSearch<P, PackedCodec<P>>(p, o, false).run();
-  return *LivenessSearch<P, VarCodec<P>>(p, o, false).run();
+  return liveness_passes(p, o, false);
 }
 
 }  // namespace detail
@@ -291,9 +298,7 @@ Report liveness_graph_search(const P& p, const Options& o) {
 // model's default).
 template <model::Protocol P>
 Report liveness_search(const P& p, const Options& o) {
-  if constexpr (model::Packable<P>)
-    if (o.packed && p.packed_bits() > 0) return detail::liveness_passes<P, PackedCodec<P>>(p, o);
-  return detail::liveness_passes<P, VarCodec<P>>(p, o);
+  return detail::liveness_passes(p, o, true);
 }
 
 }  // namespace agree::checker

@@ -17,6 +17,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -73,6 +74,17 @@ class MappedArray {
     room(n);
     size_ = n;
   }
+  // Gives back to the system the 2 MiB blocks that lie wholly below element
+  // n; the size stays, and an element there reads as zero if read again. For
+  // a caller done with a prefix for good: the liveness check's layered pass
+  // with the nodes of the levels it has judged (live_levels.hpp).
+  void release_below(std::size_t n) {
+    constexpr std::size_t kBlock = std::size_t{2} << 20;
+    const std::size_t upto = std::min(n, size_) * sizeof(T) / kBlock * kBlock;
+    if (upto <= released_) return;
+    madvise(reinterpret_cast<char*>(data_) + released_, upto - released_, MADV_DONTNEED);
+    released_ = upto;
+  }
   // The bytes touched so far (pages the array holds or has held).
   [[nodiscard]] std::uint64_t bytes() const { return std::uint64_t{high_} * sizeof(T); }
 
@@ -87,6 +99,7 @@ class MappedArray {
   std::size_t reserved_;
   std::size_t size_ = 0;
   std::size_t high_ = 0;
+  std::size_t released_ = 0;  // bytes given back by release_below
 };
 
 }  // namespace agree::checker
