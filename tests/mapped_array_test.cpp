@@ -4,15 +4,13 @@
 #include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <vector>
 
 #include "agree/checker/mapped_array.hpp"
+#include "resident.hpp"
 
 using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
@@ -44,25 +42,17 @@ TEST_CASE("mapped_array: release_below zeroes the blocks wholly below an index a
 }
 
 #ifdef __linux__
-namespace {
-std::size_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-}
-}  // namespace
 
 TEST_CASE("mapped_array: the blocks release_below gives back leave the resident set", "[page]") {
   constexpr std::size_t kMiB = std::size_t{1} << 20;
   constexpr std::size_t n = 32 * kMiB / 8;
   checker::MappedArray<std::uint64_t> a;
-  const std::size_t before = resident_bytes();
+  const std::size_t before = test::resident_bytes();
   a.resize(n, 1);  // written: every page resident
-  REQUIRE(resident_bytes() >= before + 28 * kMiB);
-  const std::size_t full = resident_bytes();
+  REQUIRE(test::resident_bytes() >= before + 28 * kMiB);
+  const std::size_t full = test::resident_bytes();
   a.release_below(n / 4 * 3);  // 24 MiB below the cut, in whole blocks
-  CHECK(resident_bytes() + 20 * kMiB <= full);
+  CHECK(test::resident_bytes() + 20 * kMiB <= full);
   CHECK(a[n - 1] == 1u);
   CHECK(a[n / 4 * 3] == 1u);
   CHECK(a[0] == 0u);

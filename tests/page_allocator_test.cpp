@@ -4,15 +4,13 @@
 #include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "agree/checker/page_allocator.hpp"
+#include "resident.hpp"
 
 using namespace agree;  // the tests name agree's parts as model::, checker::, ...
 
@@ -43,14 +41,6 @@ TEST_CASE("page_allocator: containers read back what the standard ones hold, acr
 }
 
 #ifdef __linux__
-namespace {
-std::size_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-}
-}  // namespace
 
 TEST_CASE("page_allocator: a freed large block leaves the resident set", "[page]") {
   constexpr std::size_t kMiB = std::size_t{1} << 20;
@@ -60,11 +50,11 @@ TEST_CASE("page_allocator: a freed large block leaves the resident set", "[page]
     // heap and stay resident after it is freed (checker/page_allocator.hpp).
     std::string raise(24 * kMiB, 'x');
   }
-  const std::size_t before = resident_bytes();
+  const std::size_t before = test::resident_bytes();
   {
     checker::PageString block(16 * kMiB, 'y');  // written: every page resident
-    REQUIRE(resident_bytes() >= before + 12 * kMiB);
+    REQUIRE(test::resident_bytes() >= before + 12 * kMiB);
   }
-  CHECK(resident_bytes() < before + 4 * kMiB);
+  CHECK(test::resident_bytes() < before + 4 * kMiB);
 }
 #endif
