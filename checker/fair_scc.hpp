@@ -53,17 +53,25 @@ struct FairComponents {
 // self-loops; under weak fairness each group enabled in u must be taken by a
 // self-loop (every group of u is enabled throughout), and under strong
 // fairness too (the Emerson–Lei refinement would remove u for any other
-// group, leaving nothing). Reads u's edges only.
-inline bool fair_self_loops(const LiveGraph& g, std::uint32_t u, Fairness f) {
-  bool loop = false;
-  for (auto e = g.begin(u); e < g.end(u); ++e) loop = loop || g.target[e] == u;
-  if (!loop || f == Fairness::None) return loop;
-  for (auto e = g.begin(u); e < g.end(u); ++e) {
-    bool taken = false;
-    for (auto x = g.begin(u); x < g.end(u) && !taken; ++x) taken = g.target[x] == u && g.group[x] == g.group[e];
+// group, leaving nothing). Reads u's edges only: edge k of the n, a
+// self-loop if loop(k), in group group(k) (the K-thread layered pass,
+// live_pass.hpp, asks it of a state's successors, with no graph).
+template <class Loop, class Group>
+bool fair_self_loops(std::size_t n, Loop&& loop, Group&& group, Fairness f) {
+  bool any = false;
+  for (std::size_t k = 0; k < n && !any; ++k) any = loop(k);
+  if (!any || f == Fairness::None) return any;
+  for (std::size_t k = 0; k < n; ++k) {
+    bool taken = loop(k);
+    for (std::size_t x = 0; x < n && !taken; ++x) taken = loop(x) && group(x) == group(k);
     if (!taken) return false;
   }
   return true;
+}
+inline bool fair_self_loops(const LiveGraph& g, std::uint32_t u, Fairness f) {
+  const std::uint64_t b = g.begin(u);
+  return fair_self_loops(
+      g.end(u) - b, [&](std::size_t k) { return g.target[b + k] == u; }, [&](std::size_t k) { return g.group[b + k]; }, f);
 }
 
 class FairSccSearch {

@@ -39,6 +39,10 @@
 // offending edge (for a cyclic model, usually the first few levels) and then
 // the full search; a violated property pays the pass up to its first target,
 // then the full search.
+//
+// This is the pass on one thread, over live_build.hpp's graph. On K threads
+// live_pass.hpp runs the same judgement without a graph: the pending bits
+// live in the visited table, next to each state's level.
 #pragma once
 
 #include <cstdint>
@@ -69,7 +73,7 @@ class LayeredJudge {
       // pending_[u] holds what u's predecessors in R passed on, unmasked: the
       // properties that hold in u are taken out here, once, rather than on
       // every edge into u (which would read v's bits at random).
-      const std::uint32_t in = pending_[u] = (pending_[u] & ~holding(g, u)) | seeds(g, u);
+      const std::uint32_t in = pending_[u] = (pending_[u] & ~holding(g.bits[u])) | seeds(g.bits[u]);
       if (edges) {
         for (auto e = g.begin(u); e < g.end(u); ++e) {
           const std::uint32_t v = g.target[e];
@@ -87,28 +91,36 @@ class LayeredJudge {
   void release_below(std::uint32_t next) { pending_.release_below(next); }
   [[nodiscard]] std::uint64_t bytes() const { return pending_.bytes(); }
 
+  // Of a state with these bits (live_graph.hpp): the properties that hold in
+  // it, as a mask (bits 2i).
+  [[nodiscard]] std::uint32_t holding(std::uint64_t bits) const {
+    std::uint32_t m = 0;
+    for (std::size_t i = 0; i < leads_to_.size(); ++i) m |= static_cast<std::uint32_t>((bits >> (2 * i)) & 1u) << i;
+    return m;
+  }
+  // The leads-to properties whose trigger holds in it and whose goal does not.
+  [[nodiscard]] std::uint32_t seeds(std::uint64_t bits) const {
+    std::uint32_t m = 0;
+    for (std::size_t i = 0; i < leads_to_.size(); ++i)
+      m |= std::uint32_t{leads_to_[i] && ((bits >> (2 * i + 1)) & 1u) && !((bits >> (2 * i)) & 1u)} << i;
+    return m;
+  }
+  // The eventually properties: what an initial state is seeded with (masked
+  // by holding() when it is judged).
+  [[nodiscard]] std::uint32_t eventually() const {
+    std::uint32_t m = 0;
+    for (std::size_t i = 0; i < leads_to_.size(); ++i) m |= std::uint32_t{!leads_to_[i]} << i;
+    return m;
+  }
+  [[nodiscard]] Fairness fairness() const { return f_; }
+
  private:
   bool give_up() {
     gave_up_ = true;
     return false;
   }
-  // The properties that hold in u, as a mask (live_graph.hpp's bits 2i).
-  std::uint32_t holding(const LiveGraph& g, std::uint32_t u) const {
-    std::uint32_t m = 0;
-    for (std::size_t i = 0; i < leads_to_.size(); ++i) m |= std::uint32_t{g.holds(u, i)} << i;
-    return m;
-  }
-  // The leads-to properties whose trigger holds in u and whose goal does not.
-  std::uint32_t seeds(const LiveGraph& g, std::uint32_t u) const {
-    std::uint32_t m = 0;
-    for (std::size_t i = 0; i < leads_to_.size(); ++i)
-      m |= std::uint32_t{leads_to_[i] && g.trigger(u, i) && !g.holds(u, i)} << i;
-    return m;
-  }
-  // The eventually properties of an initial state (masked by holding() when it is judged).
   void seed_inits(const LiveGraph& g) {
-    for (const auto u : g.inits)
-      for (std::size_t i = 0; i < leads_to_.size(); ++i) pending_[u] |= std::uint32_t{!leads_to_[i]} << i;
+    for (const auto u : g.inits) pending_[u] |= eventually();
   }
 
   std::vector<bool> leads_to_;

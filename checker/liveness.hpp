@@ -31,7 +31,9 @@
 // judged). The pass gives up at the first step that breaks the layering, at
 // the first state that would end a lasso, and at a safety violation; the
 // search above then runs from the start, and its graph gives every lasso
-// and path reported.
+// and path reported. On --threads K > 1 the pass keeps no graph at all
+// (live_pass.hpp: the safety search's loop, with the pending bits in the
+// visited table), so it scales as the safety search does.
 //
 // Exact where the graph is: with --exact (or a packed state) no two states
 // share a node; with fingerprints, two states that share one merge, as in the
@@ -43,7 +45,8 @@
 // Reductions: none. The partial-order reduction needs the cycle proviso and a
 // stutter-invariant property, symmetry needs properties and fairness groups
 // that are symmetric; the check refuses both (checker/explorer.hpp) rather
-// than run them unsoundly. Threads: the graph is built on --threads K
+// than run them unsoundly. Threads: the layered pass runs on --threads K
+// (live_pass.hpp); the graph is built on --threads K
 // (live_build.hpp: the same graph whatever K is, up to the numbering of the
 // states inside a level, so the same verdicts and counts, and lassos with
 // the same stem length); the SCC decomposition after it is linear in the
@@ -62,6 +65,7 @@
 #include "agree/checker/live_build.hpp"
 #include "agree/checker/live_graph.hpp"
 #include "agree/checker/live_levels.hpp"
+#include "agree/checker/live_pass.hpp"
 #include "agree/checker/search_common.hpp"
 
 namespace agree::checker {
@@ -105,7 +109,8 @@ class LivenessSearch {
       std::vector<bool> leads_to;
       for (const auto& prop : live_) leads_to.push_back(prop.expectation == properties::Expectation::LeadsTo);
       layered_.emplace(std::move(leads_to), fairness_);
-      builder_.judge_levels(&*layered_);
+      if (builder_.threads() > 1) pass_.emplace(p, o, r_, budget_, monitor_, live_, *layered_, builder_.threads());
+      else builder_.judge_levels(&*layered_);
     }
   }
 
@@ -113,6 +118,11 @@ class LivenessSearch {
   std::optional<Report> run() {
     r_.fired = zero_fired<P>();
     r_.exact = o_.exact || Codec::kExactKeys;
+    if (pass_) {  // K threads: the pass without a graph (live_pass.hpp)
+      if (!pass_->run()) return std::nullopt;
+      threads_ = builder_.threads();
+      return report(pass_->groups(), pass_->bytes());
+    }
     build();
     if (layered_ && (layered_->gave_up() || monitor_.found())) return std::nullopt;
     r_.distinct_states = g_.nodes();
@@ -122,16 +132,24 @@ class LivenessSearch {
     const auto chosen = monitor_.chosen([&](const Found& x, const Found& y) { return threads_ > 1 && x.where < y.where; });
     for (const auto& f : chosen) r_.violations.insert(r_.violations.begin() + static_cast<long>(safety_count_++),
                                                                   {monitor_.name(f.slot), path_to(f.where)});
+    return report(g_.group_names.size(), g_.bytes() + builder_.bytes() + (layered_ ? layered_->bytes() : 0));
+  }
+
+  [[nodiscard]] double seconds() const { return budget_.seconds(); }
+
+ private:
+  // The report's common part: `groups` fairness groups met, `bytes` held.
+  Report report(std::size_t groups, std::uint64_t bytes) {
     monitor_.report(r_);
     const std::string threads = threads_ == 1 ? std::string("one thread") : std::to_string(threads_) + " threads";
-    const std::string fairness = "fairness " + to_string(fairness_) + " over " + std::to_string(g_.group_names.size()) + " groups";
+    const std::string fairness = "fairness " + to_string(fairness_) + " over " + std::to_string(groups) + " groups";
     if (layered_) {
-      r_.store = "layered graph for liveness (" + threads + "): " + std::to_string(g_.edges()) + " edges judged level by level, " + fairness;
+      r_.store = "layered graph for liveness (" + threads + "): " + std::to_string(r_.transitions) + " edges judged level by level, " + fairness;
     } else {
       r_.store = "state graph for liveness (" + threads + "): " + std::to_string(g_.edges()) + " edges, " + fairness;
       if (spent_ > 0) r_.store += " (after a layered pass that gave up, " + std::to_string(static_cast<int>(spent_ * 1000)) + " ms)";
     }
-    r_.store_bytes = g_.bytes() + builder_.bytes() + (layered_ ? layered_->bytes() : 0);
+    r_.store_bytes = bytes;
     r_.collisions = builder_.collisions();
     r_.seconds = budget_.seconds();
     r_.peak_rss_bytes = budget_.peak_rss();
@@ -139,9 +157,6 @@ class LivenessSearch {
     return std::move(r_);
   }
 
-  [[nodiscard]] double seconds() const { return budget_.seconds(); }
-
- private:
   // The graph, breadth-first; the safety properties on the way (live_build.hpp).
   void build() {
     builder_.build();
@@ -259,6 +274,7 @@ class LivenessSearch {
   LiveBuilder<P, Codec> builder_;
   double spent_;
   std::optional<LayeredJudge> layered_;
+  std::optional<LayeredPass<P, Codec>> pass_;  // the layered pass on K threads
   unsigned threads_ = 1;
   std::size_t safety_count_ = 0;
 };

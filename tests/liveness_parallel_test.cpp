@@ -1,5 +1,7 @@
-// tests/liveness_parallel_test.cpp — the liveness check's K-thread graph
-// build (checker/live_build.hpp) builds the one-thread build's graph: the
+// tests/liveness_parallel_test.cpp — the liveness check's K-thread layered
+// pass (checker/live_pass.hpp) judges as the one-thread pass does, and gives
+// up where it does; the K-thread graph build (checker/live_build.hpp), which
+// runs when it gives up, builds the one-thread build's graph: the
 // same states, transitions (per action kind too), terminal states and depth,
 // the same verdicts, and lassos for the same properties with stems as long
 // (the shortest), each of which replays, on every cyclic and acyclic
@@ -40,6 +42,8 @@ void same_on_k_threads(const auto& p, Fairness f, const std::string& what, bool 
     many.threads = k;
     const Result b = agree::check(p, many);
     CHECK(b.report.store.find(std::to_string(k) + " threads") != std::string::npos);
+    const auto layered = [](const Result& x) { return x.report.store.rfind("layered graph", 0) == 0; };
+    CHECK(layered(b) == layered(a));  // the pass without a graph (live_pass.hpp) gives up where the one-thread pass does
     CHECK(b.report.distinct_states == a.report.distinct_states);
     CHECK(b.report.transitions == a.report.transitions);
     CHECK(b.report.terminal_states == a.report.terminal_states);

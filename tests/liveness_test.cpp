@@ -290,8 +290,11 @@ TEST_CASE("liveness: the layered pass judges layered graphs as the brute force d
     const Lasso m = random_layered(rng, breaks);
     const std::set<int> eventually_pending = reach_avoiding(m, {0}, m.goal), leads_to_pending = leads_to_pending_of(m);
     for (const Fairness f : {Fairness::None, Fairness::Weak, Fairness::Strong}) {
-      INFO("trial " << trial << " breaks " << breaks << " fairness " << checker::to_string(f));
-      const Options o = liveness_options(f);
+      // One thread: the pass over the graph level by level; two: the pass without a graph (live_pass.hpp).
+      const unsigned threads = 1 + static_cast<unsigned>(trial / 2 % 2);
+      INFO("trial " << trial << " breaks " << breaks << " fairness " << checker::to_string(f) << " threads " << threads);
+      Options o = liveness_options(f);
+      o.threads = threads;
       const Result r = agree::check(m, o);
       const Report g = checker::detail::liveness_graph_search(m, o);  // the whole graph, no layered pass
       CHECK(violated(r, "reach") == violated(g, "reach"));
