@@ -283,7 +283,11 @@ class LayeredPass {
       if (in != 0) give_up();  // a terminal state of R: a target
       return;
     }
-    if (w.last) return void(cut_.store(static_cast<int>(Cut::MaxDepth)));  // as live_build.hpp: not expanded
+    if (w.last) {  // as live_build.hpp: not expanded; a time or memory cut already taken stays
+      int none = 0;
+      cut_.compare_exchange_strong(none, static_cast<int>(Cut::MaxDepth));
+      return;
+    }
     const auto loop = [&](std::size_t k) { return succ[k].key == 0 || succ[k].key == u.key; };
     table_.claim(succ.size(), w.left, w.lock);
     for (std::size_t k = 0; k < succ.size(); ++k) {
