@@ -30,7 +30,12 @@ if command -v ninja >/dev/null; then export CMAKE_GENERATOR="${CMAKE_GENERATOR:-
 for w in "${WHAT[@]}"; do
   case "$w" in
     asan)
-      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "$SAN_FLAGS" -DCMAKE_CXX_COMPILER=clang++ -DAGREE_SANITIZE=address,undefined -DAGREE_MPI=OFF >/dev/null
+      # fuzzer-no-link (coverage counters, no libFuzzer) and AGREE_FUZZ: the
+      # fuzz targets are built here too, from the objects the tests use, so
+      # fuzz/run.sh (FUZZ_BUILD_DIR=build-asan, as .ci/run) compiles three
+      # files, not the library a fourth time.
+      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "$SAN_FLAGS" -DCMAKE_CXX_COMPILER=clang++ \
+        -DAGREE_SANITIZE=fuzzer-no-link,address,undefined -DAGREE_FUZZ=ON -DAGREE_MPI=OFF >/dev/null
       cmake --build build-asan -j"$JOBS"
       export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
       export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

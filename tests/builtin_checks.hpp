@@ -1,5 +1,5 @@
-// tests/builtin_checks.hpp — included into every test file (tests/CMakeLists.txt,
-// -include): agree::check and checker::check of the built-in protocols are
+// tests/builtin_checks.hpp — included into every test file (tests/CMakeLists.txt:
+// the precompiled header, first): agree::check and checker::check of the built-in protocols are
 // instantiated once, in cli/builtins/NAME.cpp (agree_cli, which the tests
 // link), not again in each of the ~45 test files that call them. One such
 // instantiation costs ~30 s at -O3 (g++ 12).
