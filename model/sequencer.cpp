@@ -9,7 +9,7 @@ namespace agree::model::sequencer {
 std::vector<ParamSpec> Sequencer::param_specs() {
   return {
       {"procs", "group members p0..p(N-1)", 2, 1, 16, {}, {}},
-      {"msgs", "messages; m_i is multicast by p(i mod N), or by o(i mod S) in an open group", 2, 1, 16, {}, {}},
+      {"msgs", "messages; m_i is multicast by p(i mod N), or by o(i mod S) in an open group", 2, 1, kMaxMsgs, {}, {}},
       {"crash", "at most this many crashes (members, senders or the sequencer)", 0, 0, 33, {}, {}},
       {"variant", "correct, or a known way to get it wrong", 0, 0, 0, {"correct", "no-holdback"}, {}},
       {"senders", "S processes o0..o(S-1) outside the group multicast into it (0: a closed group)", 0, 0, 16, {}, {}, true},
@@ -83,10 +83,10 @@ std::optional<State> Sequencer::next_state(State s, const Action& a) const {
                      q.delivered.push_back(u8(x.m));
                      return;
                    }
-                   const std::pair<std::uint8_t, std::uint8_t> e{u8(x.ticket), u8(x.m)};
+                   const Held e{u8(x.ticket), u8(x.m)};
                    q.holdback.insert(std::lower_bound(q.holdback.begin(), q.holdback.end(), e), e);
-                   while (!q.holdback.empty() && q.holdback.front().first == q.expected) {
-                     q.delivered.push_back(q.holdback.front().second);
+                   while (!q.holdback.empty() && q.holdback.front().ticket == q.expected) {
+                     q.delivered.push_back(q.holdback.front().m);
                      q.holdback.erase(q.holdback.begin());
                      ++q.expected;
                    }
@@ -154,7 +154,7 @@ std::vector<properties::Property<State>> Sequencer::properties() const {
   const int n = n_, m = m_;
   const auto self = *this;
   auto log = [](const State& s) {
-    return [&s](int q) -> const std::vector<std::uint8_t>& { return s.members[static_cast<std::size_t>(q)].delivered; };
+    return [&s](int q) -> const auto& { return s.members[static_cast<std::size_t>(q)].delivered; };
   };
   using properties::always;
   using properties::at_terminal;
@@ -211,7 +211,7 @@ std::vector<properties::Property<State>> Sequencer::properties() const {
 
 // termination's explanation: who never delivers what, and what it waits for.
 std::string Sequencer::why_stuck(const State& s) const {
-  const auto log = [&s](int q) -> const std::vector<std::uint8_t>& { return s.members[static_cast<std::size_t>(q)].delivered; };
+  const auto log = [&s](int q) -> const auto& { return s.members[static_cast<std::size_t>(q)].delivered; };
   const auto alive = [&s](int x) { return !s.crashed[static_cast<std::size_t>(x)]; };
   int m = -1, p = -1;
   const std::string why = properties::termination_why(

@@ -30,18 +30,30 @@
 // Decisions where protocols.md leaves room (none changes a count):
 //   - a message to a crashed process is never put in the network;
 //   - in no-holdback, expected_q and holdback_q stay at their initial values.
+//
+// Storage: every per-message and per-process field has a bound fixed by the
+// parameters' upper limits (msgs <= kMaxMsgs; members, s and senders <=
+// kMaxProcesses), so it lives inline (model/small_vector.hpp) and copying a
+// state to step it copies flat blocks (a Member is trivially copyable) and the
+// network; the encoding is a
+// vector's, so fingerprints, traces and checkpoints are those of std::vector.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
 #include "agree/model/events.hpp"
 #include "agree/model/protocol.hpp"
+#include "agree/model/small_vector.hpp"
 
 namespace agree::model::sequencer {
+
+inline constexpr std::size_t kMaxMsgs = 16;       // the limit of `msgs`
+inline constexpr std::size_t kMaxProcesses = 33;  // 16 members, s, 16 senders
 
 enum class Status : std::uint8_t { Idle, Asked, Sent };
 enum class Kind : std::uint8_t { Request, Grant, Data };
@@ -57,19 +69,27 @@ struct Message {
   auto fields() const { return std::tie(kind, m, ticket, to); }
 };
 
+// A message held back at a member: its ticket and which message it is.
+struct Held {
+  std::uint8_t ticket, m;
+  auto operator<=>(const Held&) const = default;
+  auto fields() const { return std::tie(ticket, m); }
+};
+
 struct Member {
   std::uint8_t expected = 0;                                  // next ticket to deliver
-  std::vector<std::pair<std::uint8_t, std::uint8_t>> holdback;  // sorted (ticket, m)
-  std::vector<std::uint8_t> delivered;
+  SmallVector<Held, kMaxMsgs> holdback;           // sorted by ticket
+  SmallVector<std::uint8_t, kMaxMsgs> delivered;  // each message at most once
   bool operator==(const Member&) const = default;
   auto fields() const { return std::tie(expected, holdback, delivered); }
 };
+static_assert(std::is_trivially_copyable_v<Member>, "a Member is copied as a flat block");
 
 struct State {
   std::uint8_t next = 0;               // the sequencer's next ticket
-  std::vector<Status> status;          // per message, at its sender
-  std::vector<Member> members;
-  std::vector<std::uint8_t> crashed;   // members 0..N-1, s at index N, then senders o0..o(S-1)
+  SmallVector<Status, kMaxMsgs> status;               // per message, at its sender
+  std::vector<Member> members;                        // Members are flat: one block to copy
+  SmallVector<std::uint8_t, kMaxProcesses> crashed;   // members 0..N-1, s at index N, then senders o0..o(S-1)
   std::vector<Message> network;        // a set: kept sorted
   bool operator==(const State&) const = default;
   auto fields() const { return std::tie(next, status, members, crashed, network); }
