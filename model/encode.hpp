@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <ranges>
 #include <stdexcept>
 #include <string_view>
 #include <string>
@@ -20,6 +21,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "agree/model/byte_coded.hpp"
 
 namespace agree::model {
 
@@ -37,10 +40,6 @@ constexpr std::size_t sum_max_bytes(std::index_sequence<I...>) {
   }
   return total;
 }
-template <class T>
-concept HasFields = requires(const T& v) { v.fields(); };
-template <class T>
-concept TupleLike = requires { std::tuple_size<T>::value; };
 template <class T>
 concept Optional = requires(const T& v) { v.has_value(); *v; };
 
@@ -122,6 +121,12 @@ class Encoder {
       if constexpr (kMaxBytes<Item> != 0) {
         reserve(10 + v.size() * kMaxBytes<Item>);
         char* p = put_varint(buf_.get() + n_, v.size());  // a local cursor: the writes cannot alias it
+        if constexpr (detail::kByteCoded<Item> && std::ranges::contiguous_range<const T&>) {
+          if (detail::byte_layout<Item>() && put_small_bytes<Item>(p, std::ranges::data(v), v.size())) {
+            n_ = static_cast<std::size_t>(p - buf_.get());
+            return;
+          }
+        }
         for (const auto& x : v) p = put(p, x);
         n_ = static_cast<std::size_t>(p - buf_.get());
       } else {
@@ -147,6 +152,23 @@ class Encoder {
     reserve(s.size());
     if (!s.empty()) std::memcpy(buf_.get() + n_, s.data(), s.size());
     n_ += s.size();
+  }
+  // The items [xs, xs + n) of a byte-coded type in one pass over their bytes,
+  // written while checking that each is one varint byte (detail::kByteCoded);
+  // false, p unmoved (what was written is written over), if one is not.
+  template <class Item>
+  static bool put_small_bytes(char*& p, const Item* xs, std::size_t n) {
+    const auto* in = reinterpret_cast<const unsigned char*>(xs);
+    auto* out = reinterpret_cast<unsigned char*>(p);
+    unsigned char big = 0;
+    for (std::size_t i = 0; i < n; ++i, in += sizeof(Item), out += sizeof(Item))
+      detail::for_each_byte<Item>([&](auto j) {
+        big |= detail::byte_too_big<detail::kByteKinds<Item>[j]>(in[j]);
+        out[j] = detail::byte_encoded<detail::kByteKinds<Item>[j]>(in[j]);
+      });
+    if (big) return false;
+    p = reinterpret_cast<char*>(out);
+    return true;
   }
   // Unchecked writes at p, which has room (reserve()); each returns the end.
   static char* put_varint(char* p, std::uint64_t v) {
@@ -229,11 +251,32 @@ class Decoder {
       const std::uint64_t n = varint();
       if (n > static_cast<std::uint64_t>(end_ - p_) + 1) throw std::runtime_error("bad length in state encoding");
       v.resize(n);  // keeps the storage of a value decoded into again; every item is overwritten
+      using Item = std::remove_cvref_t<decltype(*v.begin())>;
+      if constexpr (detail::kByteCoded<Item> && std::ranges::contiguous_range<T&>)
+        if (detail::byte_layout<Item>() && take_small_bytes(std::ranges::data(v), n)) return;
       for (auto& x : v) (*this)(x);
     }
   }
 
  private:
+  // Encoder::put_small_bytes backwards: n items of a byte-coded type, each
+  // byte one varint byte (an unsigned integer's even, a bool's 0 or 1), in one
+  // pass; false, nothing consumed (what was written is written over), if not.
+  template <class Item>
+  bool take_small_bytes(Item* xs, std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) / sizeof(Item) < n) return false;
+    const auto* in = reinterpret_cast<const unsigned char*>(p_);
+    auto* out = reinterpret_cast<unsigned char*>(xs);
+    unsigned char bad = 0;
+    for (std::size_t i = 0; i < n; ++i, in += sizeof(Item), out += sizeof(Item))
+      detail::for_each_byte<Item>([&](auto j) {
+        bad |= detail::byte_not_decodable<detail::kByteKinds<Item>[j]>(in[j]);
+        out[j] = detail::byte_decoded<detail::kByteKinds<Item>[j]>(in[j]);
+      });
+    if (bad) return false;
+    p_ = reinterpret_cast<const char*>(in);
+    return true;
+  }
   std::uint8_t varint_byte() {
     if (p_ == end_) throw std::runtime_error("truncated state encoding");
     return static_cast<std::uint8_t>(*p_++);
