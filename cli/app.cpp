@@ -13,10 +13,8 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <charconv>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <limits>
@@ -32,6 +30,7 @@
 #include "agree/cli/options.hpp"
 #include "agree/cli/output.hpp"
 #include "agree/cli/registry.hpp"
+#include "agree/cli/stop.hpp"
 #include "agree/cli/suite.hpp"
 #include "agree/checker/search_common.hpp"
 #include "agree/checker/transport.hpp"
@@ -42,22 +41,10 @@
 namespace agree::cli {
 namespace {
 
-std::atomic<bool> g_interrupted{false};
 // Set only by fuzz/cli_fuzz.cpp: parse and validate the command line, run nothing.
 bool g_parse_only = false;
 // Set by set_transport(): the check command's search runs on these ranks.
 checker::Transport* g_transport = nullptr;
-// The first SIGINT/SIGTERM/SIGUSR1 stops the search cleanly; a second one, if
-// the user will not wait, ends the process at once (trace files are atomic).
-// SIGUSR1 is for mpirun, which forwards it to every rank as it is, where it
-// turns SIGINT into SIGTERM followed by SIGKILL a second later: a stop with a
-// checkpoint of many seconds to write has no deadline that way.
-extern "C" void on_signal(int sig) {
-  if (g_interrupted.exchange(true)) {
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-  }
-}
 
 struct CheckFlags {
   std::string search;  // empty: bfs, or tree for a tree-shaped protocol
@@ -177,12 +164,13 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
         ((f.liveness && f.properties.empty()) || std::find(f.properties.begin(), f.properties.end(), p.name) != f.properties.end()))
       o.reduce = checker::Reduce::None;
   o.parameters = params.to_string();
-  o.interrupt = &g_interrupted;
+  o.interrupt = Stopping::interrupt();
   if (f.distributed && !g_transport) {
     std::cerr << "agree: error: --distributed: this agree was built without MPI (cmake -DAGREE_MPI=ON, with libopenmpi-dev)\n";
     return cli::kExitUsage;
   }
-  o.transport = g_transport;
+  const std::unique_ptr<checker::Transport> ranks = g_transport ? stopping_ranks(*g_transport) : nullptr;
+  o.transport = ranks.get();
   // Only rank 0 of a distributed search writes: its report, its traces.
   const bool primary = !g_transport || g_transport->rank() == 0;
   // Each rank runs --threads threads; by default the cores it may run on
@@ -207,9 +195,9 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
   o.notice = [primary](const std::string& line) {
     if (primary) std::cerr << (line.rfind("warning:", 0) == 0 ? "agree: " : "") << line << '\n';
   };
-  for (const int sig : {SIGINT, SIGTERM, SIGUSR1}) std::signal(sig, on_signal);
   cli::CheckResult r;
   try {
+    const Stopping stopping;
     r = e.check(params, o);
   } catch (const model::ParamError& err) {  // a combination the model refuses (crash above the processes, ...)
     if (primary) std::cerr << "agree: error: " << param_error_message(err.what(), e.params, command) << '\n';
@@ -224,7 +212,6 @@ int run_check(const cli::Entry& e, const std::map<std::string, std::string>& giv
     std::cerr << "agree: error: distributed search stopped: " << err.what() << '\n';
     return cli::kExitIncomplete;
   }
-  for (const int sig : {SIGINT, SIGTERM, SIGUSR1}) std::signal(sig, SIG_DFL);
   if (tty && r.report.seconds >= 1.0) std::fprintf(stderr, "\r\033[K");
 
   std::optional<std::string> trace_path;

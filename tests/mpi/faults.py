@@ -18,8 +18,9 @@ the case fails: the failure this test exists to catch is a hang); mpirun must
 exit non-zero; no rank may be left; rank 0's report must say the search was
 cut short ("cut": "lost-rank" or "interrupted", exit 3 of agree).
 A last case cuts a run with --time-limit and --checkpoint, resumes its files
-on fewer ranks (refused), on as many and stops it with SIGUSR1 (saved
-again), and on as many to the end (SPIN's count). The figures
+on fewer ranks (refused), on as many and stops it with SIGUSR1 while rank 1
+is stopped for 1.5 s (saved again: SIGUSR1, which no SIGKILL follows, leaves
+the ranks' waits their patience), and on as many to the end (SPIN's count). The figures
 of a lost-rank report are those of the last level every rank finished: they
 must equal one process's run with --max-depth at that depth (its distinct
 states and transitions: a search to depth d finds the states at depth <= d and
@@ -68,6 +69,23 @@ def alive(pid):
             return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     except OSError:
         return False
+
+
+def catches(pid, sig):
+    """Whether process pid has a handler for signal sig (SigCgt in /proc/pid/status)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return (int(line.split()[1], 16) >> (sig - 1)) & 1 == 1
+    except (OSError, ValueError):
+        pass
+    return False
+
+
+def warnings(stderr):
+    """agree's own lines in a run's stderr (its warnings and errors), not mpirun's."""
+    return " | ".join(l.strip() for l in stderr.splitlines() if "agree: " in l)[-600:]
 
 
 def ranks_of(mpirun_pid, deadline):
@@ -189,9 +207,23 @@ def resume_case(agree, launcher, env):
                             f"not refused with 'mpirun -np {RANKS}'")
         second = subprocess.Popen([*run, "--resume", base, "--checkpoint", base], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True, env=env)
-        ranks_of(second.pid, time.monotonic() + 30)
-        time.sleep(1.5)  # the search has seconds left after the first run's two
+        started = ranks_of(second.pid, time.monotonic() + 30) or {}
+        # Until a rank has its handler, SIGUSR1 would end it (the default action):
+        # a lost rank, not the stop this case is about.
+        until = time.monotonic() + 30
+        while not all(catches(p, signal.SIGUSR1) for p in started.values()) and time.monotonic() < until:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the search has seconds left after the first run's two
+        # Rank 1 is slow to answer: stopped when the signal comes, it takes it
+        # 1.5 s later, longer than the grace after SIGINT or SIGTERM (0.3 s);
+        # SIGUSR1 has no SIGKILL after it, so the others wait for it.
+        slow = started.get(1)
+        if slow is not None:
+            os.kill(slow, signal.SIGSTOP)
         os.kill(second.pid, signal.SIGUSR1)  # mpirun forwards it to every rank as it is
+        time.sleep(1.5)
+        if slow is not None:
+            os.kill(slow, signal.SIGCONT)
         try:
             out, err = second.communicate(timeout=60)
         except subprocess.TimeoutExpired:
@@ -200,7 +232,8 @@ def resume_case(agree, launcher, env):
             problems.append("resume: the resumed run had not ended 60 s after SIGUSR1")
         report = json.loads(out) if out.strip() else {}
         if report.get("cut") != "interrupted" or not saved(err):
-            problems.append(f"resume: SIGUSR1 to the resumed run: cut {report.get('cut')}, not interrupted and saved; {err.strip()[-300:]}")
+            problems.append(f"resume: SIGUSR1 to the resumed run: exit {second.returncode}, cut {report.get('cut')}, not interrupted and saved; "
+                            f"{warnings(err) or err.strip()[-300:]}")
         again = subprocess.run([*run, "--resume", base], capture_output=True, text=True, env=env, timeout=600)
         report = json.loads(again.stdout) if again.stdout.strip() else {}
         if again.returncode != 0 or report.get("distinct_states") != SPIN_STATES:
