@@ -8,11 +8,11 @@ namespace agree::model::sequencer {
 
 std::vector<ParamSpec> Sequencer::param_specs() {
   return {
-      {"procs", "group members p0..p(N-1)", 2, 1, 16, {}, {}},
+      {"procs", "group members p0..p(N-1)", 2, 1, kMaxMembers, {}, {}},
       {"msgs", "messages; m_i is multicast by p(i mod N), or by o(i mod S) in an open group", 2, 1, kMaxMsgs, {}, {}},
-      {"crash", "at most this many crashes (members, senders or the sequencer)", 0, 0, 33, {}, {}},
+      {"crash", "at most this many crashes (members, senders or the sequencer)", 0, 0, kMaxProcesses, {}, {}},
       {"variant", "correct, or a known way to get it wrong", 0, 0, 0, {"correct", "no-holdback"}, {}},
-      {"senders", "S processes o0..o(S-1) outside the group multicast into it (0: a closed group)", 0, 0, 16, {}, {}, true},
+      {"senders", "S processes o0..o(S-1) outside the group multicast into it (0: a closed group)", 0, 0, kMaxSenders, {}, {}, true},
   };
 }
 

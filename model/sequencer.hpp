@@ -32,11 +32,11 @@
 //   - in no-holdback, expected_q and holdback_q stay at their initial values.
 //
 // Storage: every per-message and per-process field has a bound fixed by the
-// parameters' upper limits (msgs <= kMaxMsgs; members, s and senders <=
-// kMaxProcesses), so it lives inline (model/small_vector.hpp) and copying a
-// state to step it copies flat blocks (a Member is trivially copyable) and the
-// network; the encoding is a
-// vector's, so fingerprints, traces and checkpoints are those of std::vector.
+// parameters' upper limits (kMaxMsgs messages, kMaxProcesses processes), so
+// it lives inline (model/small_vector.hpp) and copying a state to step it
+// copies flat blocks (a Member is trivially copyable) and the network. A
+// SmallVector encodes as a vector: fingerprints, traces and checkpoints are
+// those of the std::vector fields it replaced (0.5.17).
 #pragma once
 
 #include <cstdint>
@@ -52,8 +52,10 @@
 
 namespace agree::model::sequencer {
 
-inline constexpr std::size_t kMaxMsgs = 16;       // the limit of `msgs`
-inline constexpr std::size_t kMaxProcesses = 33;  // 16 members, s, 16 senders
+inline constexpr std::size_t kMaxMsgs = 16;     // the limit of `msgs`
+inline constexpr std::size_t kMaxMembers = 16;  // of `procs`
+inline constexpr std::size_t kMaxSenders = 16;  // of `senders`
+inline constexpr std::size_t kMaxProcesses = kMaxMembers + 1 + kMaxSenders;  // members, s, senders
 
 enum class Status : std::uint8_t { Idle, Asked, Sent };
 enum class Kind : std::uint8_t { Request, Grant, Data };
