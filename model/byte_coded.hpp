@@ -122,6 +122,28 @@ constexpr void for_each_byte(F&& f) {
   }(std::make_index_sequence<sizeof(T)>{});
 }
 
+// n items of T from `in` to `out`, one pass over their bytes: encoded
+// (Encode) or decoded (Decode) byte by byte, each byte as its kind says.
+// Whether every byte was one varint byte; if not, `out` holds garbage and the
+// caller takes the item-by-item path (which writes over it).
+enum class Transcode { Encode, Decode };
+template <Transcode D, class T>
+bool transcode_bytes(const unsigned char* in, unsigned char* out, std::size_t n) {
+  unsigned char bad = 0;
+  for (std::size_t i = 0; i < n; ++i, in += sizeof(T), out += sizeof(T))
+    for_each_byte<T>([&](auto j) {
+      constexpr ByteKind k = kByteKinds<T>[j];
+      if constexpr (D == Transcode::Encode) {
+        bad |= byte_too_big<k>(in[j]);
+        out[j] = byte_encoded<k>(in[j]);
+      } else {
+        bad |= byte_not_decodable<k>(in[j]);
+        out[j] = byte_decoded<k>(in[j]);
+      }
+    });
+  return bad == 0;
+}
+
 // Whether T's fields lie at bytes 0, 1, ... in the order its encoding lists them.
 template <class T>
 bool byte_layout() {

@@ -158,16 +158,9 @@ class Encoder {
   // false, p unmoved (what was written is written over), if one is not.
   template <class Item>
   static bool put_small_bytes(char*& p, const Item* xs, std::size_t n) {
-    const auto* in = reinterpret_cast<const unsigned char*>(xs);
-    auto* out = reinterpret_cast<unsigned char*>(p);
-    unsigned char big = 0;
-    for (std::size_t i = 0; i < n; ++i, in += sizeof(Item), out += sizeof(Item))
-      detail::for_each_byte<Item>([&](auto j) {
-        big |= detail::byte_too_big<detail::kByteKinds<Item>[j]>(in[j]);
-        out[j] = detail::byte_encoded<detail::kByteKinds<Item>[j]>(in[j]);
-      });
-    if (big) return false;
-    p = reinterpret_cast<char*>(out);
+    if (!detail::transcode_bytes<detail::Transcode::Encode, Item>(reinterpret_cast<const unsigned char*>(xs), reinterpret_cast<unsigned char*>(p), n))
+      return false;
+    p += n * sizeof(Item);
     return true;
   }
   // Unchecked writes at p, which has room (reserve()); each returns the end.
@@ -265,16 +258,9 @@ class Decoder {
   template <class Item>
   bool take_small_bytes(Item* xs, std::size_t n) {
     if (static_cast<std::size_t>(end_ - p_) / sizeof(Item) < n) return false;
-    const auto* in = reinterpret_cast<const unsigned char*>(p_);
-    auto* out = reinterpret_cast<unsigned char*>(xs);
-    unsigned char bad = 0;
-    for (std::size_t i = 0; i < n; ++i, in += sizeof(Item), out += sizeof(Item))
-      detail::for_each_byte<Item>([&](auto j) {
-        bad |= detail::byte_not_decodable<detail::kByteKinds<Item>[j]>(in[j]);
-        out[j] = detail::byte_decoded<detail::kByteKinds<Item>[j]>(in[j]);
-      });
-    if (bad) return false;
-    p_ = reinterpret_cast<const char*>(in);
+    if (!detail::transcode_bytes<detail::Transcode::Decode, Item>(reinterpret_cast<const unsigned char*>(p_), reinterpret_cast<unsigned char*>(xs), n))
+      return false;
+    p_ += n * sizeof(Item);
     return true;
   }
   std::uint8_t varint_byte() {
