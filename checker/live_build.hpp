@@ -41,6 +41,10 @@
 // one-thread build's unexpanded states do). --max-states is checked per
 // chunk against the states of the finished levels, so with K threads a run
 // cut by it may hold up to one level more.
+//
+// The layered judge (live_levels.hpp, judge_levels) runs on the one-thread
+// build only: on K threads the layered pass keeps no graph (live_pass.hpp),
+// and this build makes the whole graph, for the search that judges it whole.
 #pragma once
 
 #include <algorithm>
@@ -120,8 +124,12 @@ class LiveBuilder {
   }
   [[nodiscard]] unsigned threads() const { return threads_; }
   // From now on each level is judged by `judge` once built, and its edges
-  // dropped (live_levels.hpp); the build stops when the judge gives up.
-  void judge_levels(LayeredJudge* judge) { layered_ = judge; }
+  // dropped (live_levels.hpp); the build stops when the judge gives up. One
+  // thread only: on K threads the layered pass keeps no graph (live_pass.hpp).
+  void judge_levels(LayeredJudge* judge) {
+    if (threads_ != 1) throw std::logic_error("LiveBuilder::judge_levels: one thread only (K threads: live_pass.hpp)");
+    layered_ = judge;
+  }
   [[nodiscard]] std::uint64_t bytes() const { return threads_ == 1 ? table_.bytes() : shared_.bytes(); }
   [[nodiscard]] std::uint64_t collisions() const { return table_.collisions(); }
 
@@ -136,7 +144,7 @@ class LiveBuilder {
       const auto first = static_cast<std::uint32_t>(g_.offset.size() - 1), next_first = g_.nodes();
       for (auto& x : level) {
         if (const Cut c = budget_.check(g_.nodes(), depth, level.size()); c != Cut::None) {
-          judged(first, static_cast<std::uint32_t>(g_.offset.size() - 1), next_first, true);  // the states expanded
+          judged(first, static_cast<std::uint32_t>(g_.offset.size() - 1), next_first);  // the states expanded
           return void(r_.cut = c);
         }
         if (monitor_.stopped()) return;
@@ -163,7 +171,7 @@ class LiveBuilder {
         g_.offset.push_back(g_.target.size());
         ++g_.expanded;
       }
-      if (!judged(first, next_first, next_first, true) || last) return;
+      if (!judged(first, next_first, next_first) || last) return;
       level.swap(next);
       next.clear();
     }
@@ -171,16 +179,16 @@ class LiveBuilder {
 
   // Nodes [first, end) are expanded, their successors numbered from next:
   // the layered judge's turn, then their edges are dropped. False: stop.
-  bool judged(std::uint32_t first, std::uint32_t end, std::uint32_t next, bool edges) {
+  bool judged(std::uint32_t first, std::uint32_t end, std::uint32_t next) {
     if (!layered_) return true;
-    if (!layered_->level(g_, first, end, next, edges) || monitor_.found()) return false;
+    if (!layered_->level(g_, first, end, next) || monitor_.found()) return false;
     g_.offset.release_below(next);  // the pass reads nothing below the next level again
     g_.bits.release_below(next);
     layered_->release_below(next);
     g_.dropped += g_.target.size();
     g_.target.resize_for_overwrite(0);  // push_back or link() writes each edge before it is read
     g_.group.resize_for_overwrite(0);
-    if (edges) g_.offset.back() = 0;
+    g_.offset.back() = 0;
     return true;
   }
 
@@ -256,14 +264,14 @@ class LiveBuilder {
       const auto base = static_cast<std::uint32_t>(g_.offset.size() - 1);  // the level's first node
       const std::uint32_t first_new = g_.nodes();
       if (!successors(ex, level, base, n, depth, last)) return;
-      if (last) return void(judged(base, first_new, first_new, false));
+      if (last) return;
       const std::uint64_t t0 = g_.target.size(), edges = chunks_[n - 1].first_edge + chunks_[n - 1].edges;
       g_.target.resize_for_overwrite(t0 + edges);  // link() writes every one
       g_.group.resize_for_overwrite(t0 + edges);
       g_.offset.resize(static_cast<std::size_t>(base) + level.size() + 1);
       link(base, n, t0);
       discover(ex, level, next, n, first_new, t0);
-      if (monitor_.stopped() || !judged(base, first_new, first_new, true)) return;
+      if (monitor_.stopped()) return;
       level.swap(next);
       next.clear();
     }

@@ -61,11 +61,10 @@ class LayeredJudge {
   LayeredJudge(std::vector<bool> leads_to, Fairness f) : leads_to_(std::move(leads_to)), f_(f) {}
 
   // Nodes [first, end) of a level whose successors are numbered from `next`
-  // on are expanded: with `edges`, each has its edges in g (without, only
-  // its terminal bit: the last level of --max-depth). Judges them and passes
-  // R on to their successors. False once the pass must give up (see the
-  // header); it then stays false.
-  bool level(const LiveGraph& g, std::uint32_t first, std::uint32_t end, std::uint32_t next, bool edges) {
+  // on are expanded, each with its edges in g (none on the last level of
+  // --max-depth). Judges them and passes R on to their successors. False
+  // once the pass must give up (see the header); it then stays false.
+  bool level(const LiveGraph& g, std::uint32_t first, std::uint32_t end, std::uint32_t next) {
     if (gave_up_) return false;
     if (pending_.size() < g.nodes()) pending_.resize(g.nodes());
     if (first == 0) seed_inits(g);
@@ -74,15 +73,13 @@ class LayeredJudge {
       // properties that hold in u are taken out here, once, rather than on
       // every edge into u (which would read v's bits at random).
       const std::uint32_t in = pending_[u] = (pending_[u] & ~holding(g.bits[u])) | seeds(g.bits[u]);
-      if (edges) {
-        for (auto e = g.begin(u); e < g.end(u); ++e) {
-          const std::uint32_t v = g.target[e];
-          if (v == u) continue;
-          if (v < next) return give_up();  // a step within or below this level
-          pending_[v] |= in;
-        }
+      for (auto e = g.begin(u); e < g.end(u); ++e) {
+        const std::uint32_t v = g.target[e];
+        if (v == u) continue;
+        if (v < next) return give_up();  // a step within or below this level
+        pending_[v] |= in;
       }
-      if (in != 0 && (g.terminal(u) || (edges && fair_self_loops(g, u, f_)))) return give_up();
+      if (in != 0 && (g.terminal(u) || fair_self_loops(g, u, f_))) return give_up();
     }
     return true;
   }
