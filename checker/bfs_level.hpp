@@ -152,6 +152,9 @@ struct BfsShared {
   std::vector<std::uint64_t> fired;
   std::size_t depth = 0, last_width = 0;
   std::vector<LevelSegment> level;
+  // The segments of the level expanded before this one, emptied: the next
+  // level is written into their memory (LevelSegment::recycle).
+  std::vector<LevelSegment> spare;
   FrontierRecord resume;
   // Checkpoints.
   const std::string checkpoint_path;
@@ -189,6 +192,11 @@ class LevelRun {
     base_.push_back(0);  // global index of each segment's first state
     for (const auto& seg : b.level) base_.push_back(base_.back() + seg.size());
     next_.resize(own_ + workers_, LevelSegment(Shared::kWidth));  // then one segment per worker
+    for (unsigned wk = 0; wk < workers_ && !b.spare.empty(); ++wk) {  // written into the level before last's memory
+      next_[own_ + wk] = std::move(b.spare.back());
+      b.spare.pop_back();
+    }
+    b.spare.clear();
     // Room for the next level, reserved up front from the last growth ratio
     // (times 2): reserved pages cost nothing until written, while growing by
     // doubling would copy, and hold up to twice what it needs.
@@ -242,6 +250,8 @@ class LevelRun {
     }
     if (next_width > 0) b.trail.append_level(std::move(parts));
     b.last_width = width_;
+    b.spare = std::move(b.level);  // expanded: its memory takes the level after the next
+    for (auto& seg : b.spare) seg.recycle();
     b.level = std::move(next_);
   }
 
